@@ -1,0 +1,31 @@
+# Two commands set up a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test harvest eval-tokenize bench clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+demo: $(STAMP)  ## crawl the bundled fixture web offline into demo-corpus/
+	$(PY) -m crawler demo --out demo-corpus
+
+test: $(STAMP)  ## the whole test suite
+	$(PY) -m pytest -q
+
+harvest: $(STAMP)  ## crawl the live sites (needs the Internet)
+	$(PY) -m crawler crawl $(HARVEST_SITES) --out $(or $(OUT),data/corpus)
+
+eval-tokenize: $(STAMP)  ## tokenisation F1 on underthesea's VLSP 2013 test set
+	$(PY) scripts/eval_tokenize.py
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_tokenize.py
+
+clean:
+	rm -rf demo-corpus .pytest_cache

@@ -1,0 +1,76 @@
+"""Atomic parquet commits: rows are buffered, then each file is written to a temp name,
+fsynced and renamed. A crash leaves only complete files (and maybe an ignored .tmp)."""
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from corpus.schema import article_row, rows_to_table
+
+ROW_GROUP_SIZE = 20_000
+
+
+def partition(row: dict) -> str:
+    """DIR/<site>/<YYYY-MM>/: one directory per site and month of publication."""
+    when = row.get("published_at")
+    month = when.strftime("%Y-%m") if when else "undated"
+    return f"{row['site']}/{month}"
+
+
+def write_atomic(table, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    pq.write_table(table, tmp, row_group_size=ROW_GROUP_SIZE, compression="zstd")
+    with open(tmp, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+class CorpusWriter:
+    """Buffers articles and commits them as new parquet files; never appends in place."""
+
+    def __init__(self, directory: str | Path, run_id: str, flush_rows: int = 1000):
+        self.directory = Path(directory)
+        self.run_id = run_id
+        self.flush_rows = flush_rows
+        self.buffer: list[dict] = []
+        self.sequence = 0
+        self.files: list[Path] = []
+
+    def add(self, article) -> list[dict]:
+        """Buffer one article; returns the rows committed by this call (maybe none)."""
+        self.buffer.append(article_row(article))
+        return self.flush() if len(self.buffer) >= self.flush_rows else []
+
+    def flush(self) -> list[dict]:
+        groups = defaultdict(list)
+        for row in self.buffer:
+            groups[partition(row)].append(row)
+        for key, rows in sorted(groups.items()):
+            self.sequence += 1
+            path = self.directory / key / f"{self.run_id}-{self.sequence:04d}.parquet"
+            write_atomic(rows_to_table(rows), path)
+            self.files.append(path)
+        committed, self.buffer = self.buffer, []
+        return committed
+
+
+def new_run_id() -> str:
+    """Sortable and unique enough for one machine: UTC time + process id."""
+    from datetime import datetime, timezone
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + f"-{os.getpid()}"
+
+
+def run_id_for(crawler) -> str:
+    """The run id of a crawl: VNNEWS_RUN_ID, or one made once and shared by all components."""
+    if not hasattr(crawler, "vnnews_run_id"):
+        crawler.vnnews_run_id = crawler.settings.get("VNNEWS_RUN_ID") or new_run_id()
+    return crawler.vnnews_run_id

@@ -1,0 +1,210 @@
+"""Command line: `python -m crawler COMMAND` (or `vnnews COMMAND` once installed).
+
+Library first: every command is a thin layer over crawler/, pipelines/ and corpus/.
+User errors exit 1 with one line and no traceback."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from crawler.registry import RegistryError
+
+
+class UserError(Exception):
+    """A mistake of the user's: printed as one line, exit 1."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UserError(f"{self.prog}: {message}")
+
+
+def formatter(prog):
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+
+
+COMMANDS = {}
+
+
+def command(name: str, help: str, example: str):
+    """Register a sub-command; every command documents an example in its help."""
+    def register(func):
+        COMMANDS[name] = (func, help, example)
+        return func
+    return register
+
+
+# -- sites ---------------------------------------------------------------------------
+def add_sites_args(p):
+    p.add_argument("--json", action="store_true", help="print a JSON list of site objects")
+
+
+@command("sites", "list the registered sites", "python -m crawler sites --json")
+def cmd_sites(args) -> int:
+    from crawler.registry import load_registry
+    sites = load_registry().values()
+    if args.json:
+        print(json.dumps([s.to_json() for s in sites], ensure_ascii=False, indent=1))
+        return 0
+    for s in sites:
+        print(f"{s.id:<22} {s.status:<8} {s.province or '-':<14} {s.domains[0]:<32} {s.name}")
+    return 0
+
+
+# -- crawl ---------------------------------------------------------------------------
+def add_crawl_args(p):
+    p.add_argument("sites", nargs="*", metavar="SITE", help="registry ids (see `sites`)")
+    p.add_argument("--out", required=True, type=Path, help="corpus directory (created)")
+    p.add_argument("--max-articles", type=int, default=0, metavar="N",
+                   help="stop after N new articles per site")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="skip articles published before")
+    p.add_argument("--base-url", metavar="URL",
+                   help="serve the site's rules from another origin (mirror, archive, local "
+                        "server); with several sites: ID=URL,ID=URL")
+    p.add_argument("--start-url", metavar="URL",
+                   help="crawl an unregistered site from this page with the generic extractor")
+    p.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+                   help="override a Scrapy/vnnews setting (repeatable)")
+
+
+def crawl_request(args):
+    from datetime import date
+
+    from crawler.registry import get_site
+    from crawler.runner import CrawlRequest
+    if not args.sites and not args.start_url:
+        raise UserError("crawl: name at least one SITE or give --start-url")
+    for site_id in args.sites:
+        get_site(site_id)
+    if args.since:
+        try:
+            date.fromisoformat(args.since)
+        except ValueError:
+            raise UserError(f"--since {args.since!r} is not YYYY-MM-DD") from None
+    if args.max_articles < 0:
+        raise UserError("--max-articles must be >= 0")
+    return CrawlRequest(out=args.out, sites=list(args.sites), start_url=args.start_url,
+                        base_url=args.base_url, since=args.since,
+                        max_articles=args.max_articles, overrides=parse_overrides(args.settings))
+
+
+def parse_overrides(pairs: list[str]) -> dict:
+    overrides = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UserError(f"-s {pair!r}: expected NAME=VALUE")
+        overrides[name] = value
+    return overrides
+
+
+def check_writable(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise UserError(f"output {out} is not writable: {exc.strerror}") from None
+
+
+@command("crawl", "crawl sites into the parquet corpus",
+         "python -m crawler crawl demo-laocai --out data/ --max-articles 50\n"
+         "  python -m crawler crawl --start-url https://example.vn/ --out data/")
+def cmd_crawl(args) -> int:
+    from crawler.runner import run_crawl
+    from crawler.summary import format_summary
+    request = crawl_request(args)
+    check_writable(args.out)
+    result = run_crawl(request)
+    print(format_summary(result, args.out))
+    if result.exit_code:
+        print(f"vnnews: {result.reason}", file=sys.stderr)
+    return result.exit_code
+
+
+# -- extract -------------------------------------------------------------------------
+def add_extract_args(p):
+    p.add_argument("file", type=Path, metavar="FILE.html")
+    p.add_argument("--url", required=True, help="the URL the page was served from")
+    p.add_argument("--site", help="registry id (default: found from the URL's domain)")
+    p.add_argument("--generic", action="store_true", help="ignore site rules")
+
+
+@command("extract", "print the corpus row of one saved page as JSON",
+         "python -m crawler extract page.html --url https://baolaocai.vn/x-post1.html")
+def cmd_extract(args) -> int:
+    from crawler.extract_page import extract_file
+    print(json.dumps(extract_file(args.file, args.url, args.site, args.generic),
+                     ensure_ascii=False, indent=1))
+    return 0
+
+
+# -- tokenize ------------------------------------------------------------------------
+def add_tokenize_args(p):
+    p.add_argument("file", nargs="?", type=Path, help="text file (default: stdin)")
+
+
+@command("tokenize", "word-segment text exactly as the corpus `tokens` column",
+         "echo 'Huyện ủy Tuy Phong cho biết' | python -m crawler tokenize")
+def cmd_tokenize(args) -> int:
+    from pipelines.normalize import normalize_text
+    from pipelines.tokenize import tokenize_text
+    try:
+        text = args.file.read_text(encoding="utf-8") if args.file else sys.stdin.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read {args.file}: {exc}") from None
+    tokens = tokenize_text(normalize_text(text))
+    if tokens:
+        print(tokens)
+    return 0
+
+
+# -- demo ----------------------------------------------------------------------------
+def add_demo_args(p):
+    p.add_argument("--out", type=Path, default=Path("demo-corpus"),
+                   help="corpus directory (default: demo-corpus)")
+
+
+@command("demo", "crawl the bundled fixture web offline and summarise the corpus",
+         "python -m crawler demo --out demo-corpus")
+def cmd_demo(args) -> int:
+    from crawler.demo.run import run_demo
+    check_writable(args.out)
+    return run_demo(args.out)
+
+
+ARGS = {"sites": add_sites_args, "crawl": add_crawl_args, "extract": add_extract_args,
+        "tokenize": add_tokenize_args, "demo": add_demo_args}
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="vnnews", formatter_class=formatter,
+                    description="Harvest Vietnamese news into a clean, word-segmented parquet corpus.",
+                    epilog="examples:\n" + "\n".join(f"  {e[2]}" for e in COMMANDS.values()))
+    subs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for name, (func, help_text, example) in COMMANDS.items():
+        sub = subs.add_parser(name, help=help_text, description=help_text,
+                              epilog=f"example:\n  {example}", formatter_class=formatter)
+        ARGS[name](sub)
+        sub.set_defaults(func=func)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 1
+        return args.func(args)
+    except (UserError, RegistryError) as exc:
+        print(f"vnnews: error: {exc}" if not str(exc).startswith("vnnews") else str(exc),
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("vnnews: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,52 @@
+"""Scrapy settings: the only place where crawler/, pipelines/ and corpus/ are wired together.
+
+Our own settings use one prefix per feature: VNNEWS_* (run), CORPUS_* (output),
+QUALITY_* (gate), TOKENIZE_* (segmentation), PROGRESS_* (terminal/log progress).
+"""
+from crawler import __version__
+
+BOT_NAME = "vnnews"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Politeness by default: robots.txt, one request at a time per domain, AutoThrottle.
+USER_AGENT = f"vnnews/{__version__} (+https://github.com/vnnews-corpus/vnnews; research corpus crawler)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+COOKIES_ENABLED = False
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 2
+
+# Unattended runs: no remote-control HTTP server, no telnet console.
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+ITEM_PIPELINES = {
+    "pipelines.normalize.NormalizePipeline": 100,
+    "pipelines.boilerplate.BoilerplatePipeline": 200,
+    "pipelines.captions.CaptionsPipeline": 300,
+    "pipelines.quality.QualityPipeline": 400,
+    "pipelines.dedup.DedupPipeline": 500,
+    "pipelines.tokenize.TokenizePipeline": 600,
+    "corpus.pipeline.CorpusPipeline": 900,
+}
+EXTENSIONS = {
+    "crawler.progress.Progress": 500,
+    "scrapy.extensions.logstats.LogStats": None,   # Progress replaces it
+}
+
+CORPUS_DIR = "corpus-out"
+CORPUS_FLUSH_ROWS = 1000
+QUALITY_MIN_WORDS = 80
+QUALITY_MIN_VI_SHARE = 0.3
+TOKENIZE_WORKERS = 2
+PROGRESS_INTERVAL = 30.0      # seconds between plain log lines when not on a terminal
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,1 @@
+"""The one spider: NewsSpider (`scrapy crawl news -a site=ID`)."""

@@ -1,0 +1,54 @@
+"""End-of-crawl summary for people: per-site articles and words, drops, errors, output."""
+from __future__ import annotations
+
+from pathlib import Path
+
+DROP_PREFIX = "item_dropped_reasons_count/"
+
+
+def drops_by_reason(stats: dict) -> dict[str, int]:
+    return {k[len(DROP_PREFIX):]: v for k, v in sorted(stats.items()) if k.startswith(DROP_PREFIX)}
+
+
+def saved_by_site(stats: dict) -> dict[str, int]:
+    prefix = "vnnews/saved/"
+    return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
+
+
+def errors_by_kind(stats: dict) -> dict[str, int]:
+    prefix = "vnnews/errors/"
+    return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
+
+
+def corpus_counts(out: Path) -> dict[str, tuple[int, int]]:
+    """{site: (articles, words)} over the whole corpus directory."""
+    from corpus.reader import load
+    if not any(Path(out).rglob("*.parquet")):
+        return {}
+    frame = load(out, columns=["site", "n_words"])
+    grouped = frame.groupby("site")["n_words"].agg(["count", "sum"])
+    return {site: (int(r["count"]), int(r["sum"])) for site, r in grouped.iterrows()}
+
+
+def format_summary(result, out: Path) -> str:
+    stats = result.stats
+    lines = [f"run {result.run_id}: {result.reason} (exit {result.exit_code})",
+             f"pages fetched: {stats.get('response_received_count', 0)}, "
+             f"new articles: {sum(saved_by_site(stats).values())}, "
+             f"new words: {stats.get('vnnews/saved_words', 0)}"]
+    counts = corpus_counts(out)
+    new = saved_by_site(stats)
+    for site in sorted(set(counts) | set(new)):
+        articles, words = counts.get(site, (0, 0))
+        lines.append(f"  {site:<24} +{new.get(site, 0):<5} new   {articles:>6} articles "
+                     f"{words:>9} words in corpus")
+    drops = drops_by_reason(stats)
+    if drops:
+        lines.append("dropped: " + ", ".join(f"{k} {v}" for k, v in drops.items()))
+    errors = errors_by_kind(stats)
+    if errors:
+        lines.append("errors: " + ", ".join(f"{k} {v}" for k, v in errors.items()))
+    lines.append(f"corpus: {out}   log: {result.log_file}")
+    lines.append(f'load it: python -c "import pandas as pd; df = pd.read_parquet(\'{out}\'); '
+                 f'print(df[[\'site\', \'title\', \'n_words\']])"')
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Text cleaning steps: each module is a pure function plus a thin Scrapy pipeline class."""

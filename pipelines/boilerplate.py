@@ -1,0 +1,91 @@
+"""Remove navigation boilerplate from article text: block headings ("Các tin khác",
+"Tin liên quan", ...) together with the headlines listed under them, and one-line labels
+(share/print/follow buttons, copyright and licence lines)."""
+from __future__ import annotations
+
+import re
+
+from pipelines.text_keys import line_key
+
+# A heading that opens a block of links: the heading and the headlines under it go.
+BLOCK_HEADINGS = (
+    "tin liên quan", "tin cùng chuyên mục", "các tin khác", "tin khác", "tin đã đưa",
+    "xem thêm", "đọc thêm", "đọc nhiều", "đọc nhiều nhất", "xem nhiều", "xem nhiều nhất",
+    "mới nhất", "tin mới nhất", "tin mới", "tin mới cập nhật", "liên kết website", "liên kết",
+    "bài viết liên quan", "bài liên quan", "có thể bạn quan tâm", "bạn có thể quan tâm",
+    "tin nổi bật", "nổi bật", "tin nóng", "tin tiêu điểm", "tin địa phương", "tin ảnh",
+    "phản hồi", "bình luận", "ý kiến bạn đọc", "gửi bình luận", "gửi ý kiến", "ý kiến",
+    "viết bình luận", "tin bài liên quan", "cùng chuyên mục", "chủ đề", "video nổi bật",
+)
+# A line that is only a label: it goes alone.
+LABEL_LINES = (
+    "chia sẻ", "in bài", "in trang", "lưu", "gửi", "copy link", "sao chép link", "facebook",
+    "zalo", "twitter", "email", "tags", "từ khóa", "từ khoá", "về đầu trang", "quay lại",
+    "trở về", "bản in", "theo dõi", "thích", "bình chọn", "đánh giá", "nghe bài viết",
+    "nghe đọc", "cỡ chữ", "xem bản đầy đủ",
+)
+# Lines starting with these are footer/licence/share lines.
+LABEL_PREFIXES = (
+    "©", "copyright", "bản quyền", "giấy phép", "cấm sao chép", "ghi rõ nguồn", "trụ sở",
+    "tổng biên tập", "phó tổng biên tập", "chịu trách nhiệm", "theo dõi báo", "chia sẻ qua",
+    "chia sẻ lên", "đường dây nóng", "hotline", "liên hệ quảng cáo", "tags:", "từ khóa:",
+    "từ khoá:", "tag:", "nguồn:", "xem thêm:", "đọc thêm:", "tin liên quan:",
+)
+_SENTENCE_END = re.compile(r"[.!?…:;”\"»)]$")
+HEADLINE_MAX_WORDS = 30
+
+
+def _is_heading(key: str, extra: frozenset[str]) -> bool:
+    return key in BLOCK_HEADINGS or key in extra
+
+
+def _is_label(key: str, line: str, extra: tuple[str, ...]) -> bool:
+    lowered = line.strip().casefold()
+    return (key in LABEL_LINES or lowered.startswith(LABEL_PREFIXES)
+            or any(lowered.startswith(p.casefold()) for p in extra))
+
+
+def looks_like_headline(line: str) -> bool:
+    """A related-news title: short, no sentence punctuation at the end."""
+    return len(line.split()) <= HEADLINE_MAX_WORDS and not _SENTENCE_END.search(line.strip())
+
+
+def strip_boilerplate(lines: list[str], extra_phrases: tuple[str, ...] = ()) -> list[str]:
+    """Lines without boilerplate. `extra_phrases` are a site's own labels (prefix match)."""
+    extra_keys = frozenset(line_key(p) for p in extra_phrases)
+    kept: list[str] = []
+    in_block = False
+    for line in lines:
+        key = line_key(line)
+        if _is_heading(key, extra_keys):
+            in_block = True
+            continue
+        if in_block and looks_like_headline(line):
+            continue
+        in_block = False
+        if not key or _is_label(key, line, extra_phrases):
+            continue
+        kept.append(line)
+    return kept
+
+
+def clean_article(article, extra_phrases: tuple[str, ...] = ()):
+    """Strip boilerplate from an article's text; forget a lead that was boilerplate."""
+    lines = strip_boilerplate(article.text.splitlines(), extra_phrases)
+    if article.lead and (not lines or line_key(lines[0]) != line_key(article.lead)):
+        article.lead = None
+    article.text = "\n".join(lines)
+    return article
+
+
+def site_phrases(site_id: str) -> tuple[str, ...]:
+    from crawler.registry import load_registry
+    site = load_registry().get(site_id)
+    return site.boilerplate if site else ()
+
+
+class BoilerplatePipeline:
+    """Scrapy step: strip boilerplate lines from `text` (site phrases from the registry)."""
+
+    def process_item(self, item):
+        return clean_article(item, site_phrases(item.site))

@@ -1,0 +1,38 @@
+"""Captions live in their own column, each once, and never in `text`.
+
+CMS pages often print a caption twice (in <figcaption> and again as a paragraph), and
+naive scrapers keep both copies in the body: remove every copy of a known caption from
+the text, and treat a short line printed twice in a row as a caption."""
+from __future__ import annotations
+
+from pipelines.text_keys import line_key
+
+CAPTION_MAX_WORDS = 60
+
+
+def separate_captions(lines: list[str], captions: list[str]) -> tuple[list[str], list[str]]:
+    """(text lines without caption copies, distinct captions in order)."""
+    distinct: dict[str, str] = {}
+    for caption in captions:
+        distinct.setdefault(line_key(caption), caption)
+    keys = [line_key(line) for line in lines]
+    for i in range(len(lines) - 1):
+        short = len(lines[i].split()) <= CAPTION_MAX_WORDS
+        if keys[i] and keys[i] == keys[i + 1] and short:
+            distinct.setdefault(keys[i], lines[i])
+    distinct.pop("", None)
+    kept = [line for line, key in zip(lines, keys) if key not in distinct]
+    return kept, list(distinct.values())
+
+
+def clean_article(article):
+    lines, article.captions = separate_captions(article.text.splitlines(), article.captions)
+    article.text = "\n".join(lines)
+    return article
+
+
+class CaptionsPipeline:
+    """Scrapy step: move caption copies out of `text` into `captions`."""
+
+    def process_item(self, item):
+        return clean_article(item)

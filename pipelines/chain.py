@@ -1,0 +1,20 @@
+"""The cleaning chain outside Scrapy (used by `extract` and batch rebuilds): the same pure
+steps, in the same order, as the Scrapy pipelines in crawler/settings.py."""
+from __future__ import annotations
+
+from pipelines import boilerplate, captions, normalize, quality
+from pipelines.tokenize import tokenize_article_text
+
+
+def clean_and_tokenize(article, min_words: int = quality.MIN_WORDS,
+                       min_vi_share: float = quality.MIN_VI_SHARE):
+    """normalize -> boilerplate -> captions -> quality -> hash -> tokenize, in place.
+
+    Raises the typed drop (pipelines.drops) that would drop the article in a crawl."""
+    normalize.normalize_article(article)
+    boilerplate.clean_article(article, boilerplate.site_phrases(article.site))
+    captions.clean_article(article)
+    quality.check_article(article, min_words, min_vi_share)
+    article.content_hash = normalize.content_hash(article.text)
+    article.tokens, article.n_words, article.n_sentences = tokenize_article_text(article.text)
+    return article

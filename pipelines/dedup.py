@@ -1,0 +1,49 @@
+"""Exact duplicates: one row per canonical URL and per normalised text, across runs.
+
+Keys already committed to the corpus are loaded when the crawl opens; keys of this run are
+added as items pass, so two URLs of one article in the same run also collapse."""
+from __future__ import annotations
+
+from pipelines.drops import DuplicateContent, DuplicateURL
+from pipelines.normalize import content_hash
+
+
+class SeenKeys:
+    """URLs and content hashes known to the corpus or earlier in this run."""
+
+    def __init__(self, urls: set[str] | None = None, hashes: set[str] | None = None):
+        self.urls = set(urls or ())
+        self.hashes = set(hashes or ())
+
+    @classmethod
+    def for_crawler(cls, crawler) -> "SeenKeys":
+        """One instance per crawl, shared by the spider (skips known URLs) and the dedup step."""
+        if not hasattr(crawler, "vnnews_seen"):
+            from corpus.reader import known_keys
+            crawler.vnnews_seen = cls(*known_keys(crawler.settings.get("CORPUS_DIR")))
+        return crawler.vnnews_seen
+
+    def check_and_add(self, article) -> None:
+        """Raise the duplicate drop that applies, else remember the article's keys."""
+        if article.url in self.urls:
+            raise DuplicateURL(f"duplicate URL: {article.url}")
+        if article.content_hash in self.hashes:
+            raise DuplicateContent(f"duplicate text: {article.url}")
+        self.urls.update(u for u in (article.url, article.fetched_url) if u)
+        self.hashes.add(article.content_hash)
+
+
+class DedupPipeline:
+    """Scrapy step: computes content_hash, drops duplicates (keys from CORPUS_DIR)."""
+
+    def __init__(self, seen: SeenKeys):
+        self.seen = seen
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(SeenKeys.for_crawler(crawler))
+
+    def process_item(self, item):
+        item.content_hash = content_hash(item.text)
+        self.seen.check_and_add(item)
+        return item

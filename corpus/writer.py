@@ -51,15 +51,19 @@ class CorpusWriter:
         return self.flush() if len(self.buffer) >= self.flush_rows else []
 
     def flush(self) -> list[dict]:
+        """Commit the buffer, one file per site and month; rows leave the buffer only once
+        their file is committed, so a failed flush never loses or repeats a row."""
         groups = defaultdict(list)
         for row in self.buffer:
             groups[partition(row)].append(row)
+        committed = []
         for key, rows in sorted(groups.items()):
             self.sequence += 1
             path = self.directory / key / f"{self.run_id}-{self.sequence:04d}.parquet"
             write_atomic(rows_to_table(rows), path)
             self.files.append(path)
-        committed, self.buffer = self.buffer, []
+            committed += rows
+            self.buffer = [r for r in self.buffer if partition(r) != key]
         return committed
 
 

@@ -101,9 +101,9 @@ def _fail(path: Path, key: str, problem: str):
 
 
 def _strings(path: Path, key: str, value, *, required=False) -> tuple[str, ...]:
-    if value is None:
+    if value is None or value == []:
         if required:
-            _fail(path, key, "missing")
+            _fail(path, key, "missing or empty")
         return ()
     if isinstance(value, str):
         value = [value]

@@ -14,6 +14,7 @@ SKIP_TAGS = frozenset(
     "script style noscript iframe form button input select textarea nav svg template "
     "object embed video audio canvas map head title".split())
 _SPACE = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 def parse_html(text: str) -> lxml_html.HtmlElement:
@@ -33,7 +34,7 @@ def element_lines(element) -> list[str]:
             lines.append(line)
         current.clear()
 
-    def walk(node):
+    def walk(node, root=False):
         tag = node.tag if isinstance(node.tag, str) else None
         if node.tag in (Comment, ProcessingInstruction) or tag in SKIP_TAGS:
             current.append(node.tail or "")
@@ -48,9 +49,10 @@ def element_lines(element) -> list[str]:
             walk(child)
         if block:
             flush()
-        current.append(node.tail or "")
+        if not root:    # the element's own tail is outside it
+            current.append(node.tail or "")
 
-    walk(element)
+    walk(element, root=True)
     flush()
     return lines
 
@@ -73,3 +75,8 @@ def remove_element(element) -> None:
         else:
             parent.text = (parent.text or "") + tail
     parent.remove(element)
+
+
+def text_key(text: str | None) -> str:
+    """Comparison key: case, punctuation and spacing do not matter."""
+    return _NON_WORD.sub(" ", text or "").strip().casefold()

@@ -1,0 +1,32 @@
+"""Shared fixtures: the repo root, a copy of the fixture web served on 127.0.0.1, CLI runner."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+WEB = ROOT / "crawler" / "demo" / "web"
+LOCAL = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "TOKENIZE_WORKERS=1"]
+
+
+def run_cli(*args, timeout=300, **kwargs) -> subprocess.CompletedProcess:
+    """The real CLI in a child process, from the repo root (as a user runs it)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "crawler", *map(str, args)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout, env=env, **kwargs)
+
+
+@pytest.fixture
+def web(tmp_path):
+    """A private copy of the fixture web (tests may add pages), one server per site."""
+    from crawler.demo.server import serve_web
+    root = tmp_path / "web"
+    shutil.copytree(WEB, root)
+    with serve_web(root) as servers:
+        yield root, servers

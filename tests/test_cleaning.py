@@ -1,0 +1,88 @@
+"""Boilerplate, captions, quality gate, exact dedup: table-driven, with Vietnamese cases."""
+import pytest
+
+from crawler.items import Article
+from pipelines.boilerplate import strip_boilerplate
+from pipelines.captions import separate_captions
+from pipelines.dedup import SeenKeys
+from pipelines.drops import (DuplicateContent, DuplicateURL, NotAnArticle, NotVietnamese,
+                             TooShort)
+from pipelines.quality import check_article, vietnamese_share
+
+BODY = ("Huyện ủy Tuy Phong cho biết, việc triển khai Kết luận số 01 của Bộ Chính trị "
+        "được quan tâm, chỉ đạo thực hiện nghiêm túc.")
+
+
+@pytest.mark.parametrize("lines, expected", [
+    # the seed page's trailer: headings with nothing after them
+    ([BODY, "Phản hồi", "Các tin khác", "Mới nhất", "Liên kết website"], [BODY]),
+    # a related block with its headlines, then the article goes on
+    ([BODY, "Tin liên quan", "Lúa gạo được mùa ở Bắc Bình", "Trường học mới ở Hàm Tân", BODY],
+     [BODY, BODY]),
+    # heading variants: case and trailing colon
+    ([BODY, "CÁC TIN KHÁC:", "Tin một", "Tin hai"], [BODY]),
+    # labels and licence lines alone
+    (["Chia sẻ", BODY, "Giấy phép xuất bản số: 150/GP-BTTTT", "© Báo Bình Thuận"], [BODY]),
+    # a long sentence after a heading is article text again, not a headline
+    ([BODY, "Xem thêm", BODY + " Thêm câu nữa."], [BODY, BODY + " Thêm câu nữa."]),
+    # no boilerplate: untouched
+    ([BODY, "Ông Nguyễn Văn A nói: “Chúng tôi sẽ làm tốt hơn.”"],
+     [BODY, "Ông Nguyễn Văn A nói: “Chúng tôi sẽ làm tốt hơn.”"]),
+])
+def test_strip_boilerplate(lines, expected):
+    assert strip_boilerplate(lines) == expected
+
+
+def test_site_phrases_are_prefixes():
+    assert strip_boilerplate([BODY, "Theo dõi Báo Lào Cai trên Google News"],
+                             ("Theo dõi Báo Lào Cai trên",)) == [BODY]
+
+
+LONG_PARA = " ".join([BODY] * 3)
+CAPTION = "Huyện đoàn Tuy Phong khen thưởng các tập thể, cá nhân có thành tích."
+
+
+@pytest.mark.parametrize("lines, captions, kept, found", [
+    ([BODY, CAPTION, CAPTION, BODY], [], [BODY, BODY], [CAPTION]),          # printed twice
+    ([BODY, CAPTION, BODY], [CAPTION], [BODY, BODY], [CAPTION]),            # known caption
+    ([BODY, CAPTION.upper(), BODY], [CAPTION, CAPTION], [BODY, BODY], [CAPTION]),
+    ([LONG_PARA, LONG_PARA], [], [LONG_PARA, LONG_PARA], []),               # long repeats stay
+])
+def test_separate_captions(lines, captions, kept, found):
+    assert separate_captions(lines, captions) == (kept, found)
+
+
+def article(text, title="Tiêu đề", **kw):
+    return Article(url="https://a.vn/x-post1.html", site="t", title=title, text=text, **kw)
+
+
+LONG = " ".join([BODY] * 6)
+
+
+@pytest.mark.parametrize("item, drop", [
+    (article(""), NotAnArticle),
+    (article(LONG, title=""), NotAnArticle),
+    (article(BODY), TooShort),
+    (article(" ".join(["The council said the new road would open next year."] * 12)), NotVietnamese),
+])
+def test_quality_drops(item, drop):
+    with pytest.raises(drop):
+        check_article(item)
+
+
+def test_quality_passes_vietnamese():
+    check_article(article(LONG))
+    assert vietnamese_share(LONG) > 0.5
+    assert vietnamese_share("The quick brown fox") == 0
+
+
+def test_seen_keys_drop_url_then_content():
+    seen = SeenKeys({"https://a.vn/old-post0.html"}, set())
+    first = article(LONG, content_hash="h1")
+    seen.check_and_add(first)
+    with pytest.raises(DuplicateURL):
+        seen.check_and_add(article(LONG, content_hash="h2"))
+    with pytest.raises(DuplicateContent):
+        seen.check_and_add(Article(url="https://a.vn/other", site="t", content_hash="h1"))
+    with pytest.raises(DuplicateURL):
+        seen.check_and_add(Article(url="https://a.vn/old-post0.html", site="t", content_hash="h9"))

@@ -1,0 +1,61 @@
+"""The CLI as users run it: help with an example on every command, one-line user errors."""
+import json
+
+import pytest
+
+from conftest import run_cli
+from crawler.cli import COMMANDS
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_command_has_help_with_example(name):
+    result = run_cli(name, "--help")
+    assert result.returncode == 0
+    assert "example:" in result.stdout and "python -m crawler" in result.stdout
+
+
+def test_top_level_help_lists_commands():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for name in COMMANDS:
+        assert name in result.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["crawl", "no-such-site", "--out", "x"], "unknown site 'no-such-site'"),
+    (["crawl", "--out", "x"], "name at least one SITE"),
+    (["crawl", "demo-laocai", "--out", "x", "--since", "yesterday"], "not YYYY-MM-DD"),
+    (["crawl", "demo-laocai", "--out", "x", "-s", "NOEQUALS"], "expected NAME=VALUE"),
+    (["crawl", "demo-laocai"], "--out"),
+    (["crawl", "demo-laocai", "--out", "/proc/forbidden"], "not writable"),
+    (["extract", "/no/such/file.html", "--url", "https://a.vn/x"], "cannot read"),
+    (["bogus"], "invalid choice"),
+])
+def test_user_errors_exit_1_with_one_line(args, message):
+    result = run_cli(*args)
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_sites_json():
+    result = run_cli("sites", "--json")
+    sites = json.loads(result.stdout)
+    assert {"demo-laocai", "demo-binhthuan", "demo-cantho"} <= {s["id"] for s in sites}
+    for site in sites:
+        assert {"id", "name", "province", "domains", "status", "verified"} <= set(site)
+
+
+def test_extract_no_article_reason(tmp_path):
+    page = tmp_path / "empty.html"
+    page.write_text("<html><head><title>Trang chủ</title></head><body><nav>Menu</nav></body></html>")
+    result = run_cli("extract", page, "--url", "https://example.vn/")
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("vnnews: error: not an article")
+
+
+def test_tokenize_stdin():
+    result = run_cli("tokenize", input="Huyện ủy Tuy Phong cho biết\nBộ Chính trị họp.\n")
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == ["Huyện ủy Tuy_Phong cho biết", "Bộ_Chính_trị họp ."]

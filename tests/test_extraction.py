@@ -1,0 +1,83 @@
+"""ArticlePage on handwritten pages: site selectors, fallbacks, captions, dates."""
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from crawler.pages import NoArticle, extract_article
+from crawler.pages.dates import parse_any, parse_printed
+from crawler.registry import Site, UrlRules
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+P1 = "Sáng 17/6, Ủy ban nhân dân tỉnh tổ chức hội nghị tổng kết công tác phòng chống thiên tai."
+P2 = "Các địa phương đã chủ động sơ tán hàng trăm hộ dân khỏi vùng nguy cơ sạt lở đất."
+PAGE = f"""<html><head><title>Tỉnh tổng kết phòng chống thiên tai | Báo Thử</title>
+<link rel="canonical" href="/thoi-su/tong-ket-post77.html">
+<meta property="og:title" content="OG tiêu đề">
+<meta property="article:published_time" content="2025-06-17T06:43:00Z"></head>
+<body><nav><a href="/">Trang chủ</a></nav>
+<h1 class="title"> Tỉnh tổng kết  phòng chống thiên tai </h1>
+<div class="meta"><span class="date">Thứ Ba, 17/06/2025 - 13:43</span><b class="by">Hà An</b></div>
+<div class="sapo">Công tác phòng chống thiên tai năm nay đạt nhiều kết quả.</div>
+<div class="body"><p>{P1}</p>
+<figure><img src="a.jpg"><figcaption>Quang cảnh hội nghị.</figcaption></figure>
+<p>{P2}<br>Dòng thứ hai của đoạn.</p>
+<div class="related"><h3>Tin liên quan</h3><a href="/x">Tin khác một</a></div>
+<script>var x = "không phải văn bản";</script></div>
+<footer>Giấy phép xuất bản số 1</footer></body></html>"""
+RULES = Site(id="thu", name="Báo Thử", domains=("baothu.vn",), province="Lâm Đồng",
+             urls=UrlRules(article=(re.compile(r"-post\d+\.html$"),)),
+             selectors={"title": ("h1.title",), "lead": (".sapo",), "body": (".body",),
+                        "date": (".date",), "author": (".by",), "drop": (".related",)})
+
+
+def test_site_rules_fields():
+    a = extract_article(PAGE, "https://baothu.vn/tong-ket-post77.html?utm=x", RULES)
+    assert a.extraction == "site-rules"
+    assert a.url == "https://baothu.vn/thoi-su/tong-ket-post77.html"
+    assert a.title == "Tỉnh tổng kết phòng chống thiên tai"
+    assert a.lead == "Công tác phòng chống thiên tai năm nay đạt nhiều kết quả."
+    assert a.text.splitlines() == [a.lead, P1, P2, "Dòng thứ hai của đoạn."]
+    assert a.captions == ["Quang cảnh hội nghị."]
+    assert a.author == "Hà An" and a.province == "Lâm Đồng"
+    assert a.published_at == datetime(2025, 6, 17, 13, 43, tzinfo=VN)
+    assert a.published_raw == "Thứ Ba, 17/06/2025 - 13:43"
+
+
+def test_fallbacks_without_rules():
+    site = Site(id="thu", name="Báo Thử", domains=("baothu.vn",))
+    a = extract_article(PAGE, "https://baothu.vn/tong-ket-post77.html", site)
+    assert a.extraction == "generic"
+    assert a.title == "OG tiêu đề"
+    assert a.published_at == datetime(2025, 6, 17, 13, 43, tzinfo=VN)   # meta, UTC -> VN
+    assert P1 in a.text and "Quang cảnh hội nghị." in a.captions
+    assert "var x" not in a.text
+
+
+def test_canonical_elsewhere_is_ignored():
+    page = PAGE.replace('href="/thoi-su/', 'href="https://other.vn/')
+    a = extract_article(page, "https://baothu.vn/tong-ket-post77.html", RULES)
+    assert a.url == "https://baothu.vn/tong-ket-post77.html"
+
+
+@pytest.mark.parametrize("html", ["", "   ", "<html><body><nav>Menu</nav></body></html>"])
+def test_no_article(html):
+    with pytest.raises(NoArticle, match="not an article"):
+        extract_article(html, "https://baothu.vn/", RULES)
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("17/06/2025 13:43", datetime(2025, 6, 17, 13, 43)),
+    ("Thứ Hai, 7/6/2025, 08:05 (GMT+7)", datetime(2025, 6, 7, 8, 5)),
+    ("13:43 17-06-2025", datetime(2025, 6, 17, 13, 43)),
+    ("Cập nhật: 17.06.2025", datetime(2025, 6, 17)),
+    ("2025-06-17T13:43:02+0700", datetime(2025, 6, 17, 13, 43, 2)),
+    ("2025-06-17T06:43:00Z", datetime(2025, 6, 17, 13, 43)),
+])
+def test_dates(raw, expected):
+    assert parse_any(raw) == expected.replace(tzinfo=VN)
+
+
+def test_impossible_date_is_none():
+    assert parse_printed("31/02/2025") is None and parse_any("không có ngày") is None

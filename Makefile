@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test harvest eval-tokenize bench clean
+.PHONY: demo test harvest eval eval-tokenize bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ test: $(STAMP)  ## the whole test suite
 
 harvest: $(STAMP)  ## crawl the live sites (needs the Internet)
 	$(PY) -m crawler crawl $(HARVEST_SITES) --out $(or $(OUT),data/corpus)
+
+eval: $(STAMP)  ## extraction quality on ../shared/real-pages: ours (rules, generic) vs trafilatura
+	$(PY) scripts/eval_extraction.py
 
 eval-tokenize: $(STAMP)  ## tokenisation F1 on underthesea's VLSP 2013 test set
 	$(PY) scripts/eval_tokenize.py

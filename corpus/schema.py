@@ -32,7 +32,7 @@ FIELDS = [
     ("content_hash", pa.string(), "hash of the normalised text: the exact-duplicate key"),
     ("crawled_at", pa.timestamp("us", tz="UTC"), "time the page was fetched"),
     ("run_id", pa.string(), "id of the crawl run that wrote the row (see _runs/)"),
-    ("fetched_url", pa.string(), "URL the page was actually fetched from (mirror, redirect, duplicate URL)"),
+    ("fetched_url", pa.string(), "URL the crawler requested, as linked (before redirects), on the site's own domain"),
     ("extraction", pa.string(), "which extractor produced the text: site-rules or generic"),
     ("dup_of", pa.string(), "url of the canonical member when this row is a near-duplicate (reserved, null for now)"),
     ("dup_cluster", pa.string(), "near-duplicate cluster id (reserved, null for now)"),

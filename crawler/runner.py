@@ -41,6 +41,7 @@ def build_settings(request: CrawlRequest, run_id: str) -> Settings:
     settings.setmodule("crawler.settings", priority="project")
     settings.set("CORPUS_DIR", str(request.out), priority="cmdline")
     settings.set("VNNEWS_RUN_ID", run_id, priority="cmdline")
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")   # setup_logging does it
     settings.set("VNNEWS_MAX_ARTICLES", request.max_articles, priority="cmdline")
     if request.since:
         settings.set("VNNEWS_SINCE", request.since, priority="cmdline")
@@ -68,7 +69,7 @@ def run_crawl(request: CrawlRequest) -> CrawlResult:
     run_id = new_run_id()
     log_file = request.out / "_logs" / f"{run_id}.log"
     setup_logging(log_file)
-    process = AsyncCrawlerProcess(build_settings(request, run_id), install_root_handler=False)
+    process = AsyncCrawlerProcess(build_settings(request, run_id))
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, site=",".join(request.sites) or None, start_url=request.start_url,
                   base_url=request.base_url, since=request.since,

@@ -40,8 +40,8 @@ def format_summary(result, out: Path) -> str:
     new = saved_by_site(stats)
     for site in sorted(set(counts) | set(new)):
         articles, words = counts.get(site, (0, 0))
-        lines.append(f"  {site:<24} +{new.get(site, 0):<5} new   {articles:>6} articles "
-                     f"{words:>9} words in corpus")
+        added = f"+{new.get(site, 0)} new"
+        lines.append(f"  {site:<24} {added:<10} {articles:>6} articles {words:>9} words in corpus")
     drops = drops_by_reason(stats)
     if drops:
         lines.append("dropped: " + ", ".join(f"{k} {v}" for k, v in drops.items()))

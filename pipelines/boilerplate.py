@@ -31,7 +31,7 @@ LABEL_PREFIXES = (
     "chia sẻ lên", "đường dây nóng", "hotline", "liên hệ quảng cáo", "tags:", "từ khóa:",
     "từ khoá:", "tag:", "nguồn:", "xem thêm:", "đọc thêm:", "tin liên quan:",
 )
-_SENTENCE_END = re.compile(r"[.!?…:;”\"»)]$")
+_SENTENCE_END = re.compile(r"[.!?…:;”\"»]$")
 HEADLINE_MAX_WORDS = 30
 
 

@@ -21,6 +21,8 @@ BODY = ("Huyện ủy Tuy Phong cho biết, việc triển khai Kết luận s�
      [BODY, BODY]),
     # heading variants: case and trailing colon
     ([BODY, "CÁC TIN KHÁC:", "Tin một", "Tin hai"], [BODY]),
+    # headlines with their date in brackets are still headlines
+    ([BODY, "Các tin khác", "Bắc Bình: Phát huy vai trò người có uy tín (28/06/2024)"], [BODY]),
     # labels and licence lines alone
     (["Chia sẻ", BODY, "Giấy phép xuất bản số: 150/GP-BTTTT", "© Báo Bình Thuận"], [BODY]),
     # a long sentence after a heading is article text again, not a headline

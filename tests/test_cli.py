@@ -55,7 +55,16 @@ def test_extract_no_article_reason(tmp_path):
     assert result.stderr.strip().startswith("vnnews: error: not an article")
 
 
-def test_tokenize_stdin():
-    result = run_cli("tokenize", input="Huyện ủy Tuy Phong cho biết\nBộ Chính trị họp.\n")
+def test_tokenize_prints_what_the_corpus_stores(tmp_path):
+    from pipelines.normalize import normalize_text
+    from pipelines.tokenize import tokenize_text
+    text = "Huyện ủy Tuy\u00a0Phong cho biết\nBộ Chính trị họp. Ông nói: “Tốt lắm.” Xong.\n"
+    result = run_cli("tokenize", input=text)
     assert result.returncode == 0
-    assert result.stdout.splitlines() == ["Huyện ủy Tuy_Phong cho biết", "Bộ_Chính_trị họp ."]
+    assert result.stdout.rstrip("\n") == tokenize_text(normalize_text(text))
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith("Tuy_Phong cho biết") and lines[1] == "Bộ_Chính_trị họp ."
+    assert lines[2].endswith("”")        # the closing quote stays with its sentence
+    page = tmp_path / "in.txt"
+    page.write_text(text, encoding="utf-8")
+    assert run_cli("tokenize", page).stdout == result.stdout

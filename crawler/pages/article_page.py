@@ -5,21 +5,26 @@ methods it must; everything else keeps working.
 """
 from __future__ import annotations
 
-import re
 from functools import cached_property
 from urllib.parse import urlsplit
 
 from crawler.items import Article
 from crawler.pages import generic
-from crawler.pages.dates import parse_any, parse_iso, parse_printed
-from crawler.pages.html_text import element_lines, element_text, parse_html, remove_element
+from crawler.pages.bylines import is_publisher, looks_like_byline, split_byline
+from crawler.pages.dates import clean_printed, has_clock, parse_any, parse_iso, parse_printed
+from crawler.pages.html_text import (element_lines, element_text, parse_html, remove_element,
+                                     text_key)
 from crawler.pages.metadata import (canonical_url, first_time_element, json_ld_article,
-                                    ld_author, meta, meta_all)
+                                    json_ld_objects, ld_author, ld_breadcrumb, meta, meta_all,
+                                    printed_author_texts, printed_date_texts)
 from crawler.registry import Site
 
 # Caption containers used by Vietnamese CMSs, on top of a site's own `captions` selectors.
 DEFAULT_CAPTIONS = ("figcaption", ".PhotoCMS_Caption", ".image-caption", ".image_caption",
-                    ".img-caption", ".caption", "td.image_desc", ".fig-caption", ".expNoEdit")
+                    ".img-caption", ".caption", "td.image_desc", ".fig-caption", ".expNoEdit",
+                    ".media-caption")
+TABLE_CAPTION_MAX_WORDS = 80     # an image table with more text is a layout table
+CAPTION_MAX_CHARS = 400         # longer italic text next to a photo is a quote, not a caption
 
 
 class NoArticle(Exception):
@@ -56,46 +61,82 @@ class ArticlePage:
         return urlsplit(url).netloc == urlsplit(self.url_fetched).netloc
 
     @cached_property
+    def ld_objects(self) -> list[dict]:
+        return json_ld_objects(self.tree)
+
+    @cached_property
     def ld(self) -> dict:
-        return json_ld_article(self.tree)
+        return json_ld_article(self.ld_objects)
+
+    @cached_property
+    def publishers(self) -> list[str]:
+        """Names the paper goes by: an "author" equal to one of them is no byline."""
+        names = [meta(self.tree, "og:site_name"), meta(self.tree, "application-name"),
+                 urlsplit(self.url_fetched).hostname]
+        if self.site:
+            names += [self.site.name, *self.site.domains]
+        return [n for n in names if n]
 
     # -- fields ------------------------------------------------------------------
     def url(self) -> str:
         return canonical_url(self.tree, self.url_fetched, self.same_site)
 
     def title(self) -> str | None:
-        title = self.select_text("title") or meta(self.tree, "og:title")
-        if not title:
-            h1 = self.tree.xpath("//h1")
-            title = element_text(h1[0]) if h1 else None
-        return title or generic.title_from_head(self.tree)
+        return self.select_text("title") or generic.headline(self.tree)
+
+    @cached_property
+    def byline(self) -> str | None:
+        """The site's byline element, read before the body is cleaned (it may sit inside)."""
+        return self.select_text("author")
+
+    def author(self) -> str | None:
+        """The first byline that is not the paper itself (JSON-LD and meta tags often name
+        the paper as the author)."""
+        return next((c for c in self._author_candidates()
+                     if c and not is_publisher(c, self.publishers)), None)
+
+    def _author_candidates(self):
+        """Site byline, JSON-LD, a printed byline (author classes), meta tags; lazily."""
+        yield self.byline
+        yield ld_author(self.ld)
+        yield next((t for t in printed_author_texts(self.tree) if looks_like_byline(t)), None)
+        yield meta(self.tree, "author", "article:author", "dable:author")
 
     @cached_property
     def body_nodes(self) -> list:
-        """Top-level elements matched by the body selector, with `drop` parts removed."""
+        """Top-level body elements without their `drop` parts and the byline."""
         nodes = self.select("body")
         nodes = [n for n in nodes if not any(a in nodes for a in n.iterancestors())]
-        for node in nodes:
-            for css in self.rules.get("drop", ()):
-                for junk in node.cssselect(css):
-                    remove_element(junk)
+        self.byline  # noqa: B018 -- read it before it is removed below
+        drop = self.rules.get("drop", ())
+        junk = [j for node in nodes for css in drop for j in node.cssselect(css)]
+        junk += [b for b in self.select("author") if any(a in nodes for a in b.iterancestors())]
+        for node in junk:
+            remove_element(node)
         return nodes
 
     @cached_property
     def caption_list(self) -> list[str]:
         """Distinct captions, in order; the caption elements are removed from the body."""
         captions: list[str] = []
-        selectors = self.rules.get("captions", ()) + DEFAULT_CAPTIONS
-        roots = self.body_nodes or [self.tree]
-        for root in roots:
-            for css in selectors:
-                for node in root.cssselect(css):
-                    text = element_text(node)
-                    if text and text not in captions:
-                        captions.append(text)
-                    if self.body_nodes:
-                        remove_element(node)
+        for root in self.body_nodes or [self.tree]:
+            for node in self._caption_nodes(root):
+                text = element_text(node)
+                if text and text not in captions:
+                    captions.append(text)
+                if self.body_nodes:
+                    remove_element(node)
         return captions
+
+    def _caption_nodes(self, root) -> list:
+        """Caption elements under root, outermost only, in page order."""
+        selectors = self.rules.get("captions", ()) + DEFAULT_CAPTIONS
+        found = {n for css in selectors for n in root.cssselect(css)}
+        found.update(italic_image_captions(root))
+        if self.body_nodes:          # page-wide, image tables are mostly ads and widgets
+            found.update(image_table_captions(root))
+        nodes = [n for n in root.iter() if n in found]
+        return [n for n in nodes if not any(a in found for a in n.iterancestors())]
 
     def captions(self) -> list[str]:
         return self.caption_list
@@ -111,26 +152,30 @@ class ArticlePage:
 
     def body_lines(self) -> tuple[list[str], str]:
         """Body paragraphs and which extractor produced them."""
-        self.caption_list  # collect (and remove) captions before reading the text
+        self.caption_list  # noqa: B018 -- collect (and remove) captions before the text
         if self.body_nodes:
             lines = [line for node in self.body_nodes for line in element_lines(node)]
             if lines:
                 return lines, "site-rules"
-        return generic.body_lines(self.html, self.url_fetched), "generic"
-
-    def author(self) -> str | None:
-        return (self.select_text("author") or ld_author(self.ld)
-                or meta(self.tree, "author", "article:author", "dable:author"))
+        return generic.body_lines(self.html, self.url_fetched, self.tree), "generic"
 
     def published(self) -> tuple:
-        """(datetime | None, raw string | None)."""
+        """(datetime | None, the date as printed on the page, else as declared)."""
         formats = self.site.date_formats if self.site else ()
         for node in self.select("date"):
             machine = node.get("datetime") or node.get("content") or node.get("title")
-            printed = element_text(node)
-            when = (parse_any(machine, formats) if machine else None) or parse_printed(printed, formats)
+            printed = clean_printed(element_text(node))
+            when = ((parse_any(machine, formats) if machine else None)
+                    or parse_printed(printed, formats))
             if when:
                 return when, printed or machine
+        when, declared = self.declared_date()
+        if when is None:
+            return self.first_printed_date()
+        return when, self.printed_as(when) or declared
+
+    def declared_date(self) -> tuple:
+        """(datetime, raw) from meta tags, JSON-LD or the first <time datetime>."""
         for raw in (meta(self.tree, "article:published_time", "datePublished", "pubdate",
                          "og:article:published_time"), self.ld.get("datePublished")):
             if isinstance(raw, str) and parse_iso(raw):
@@ -140,38 +185,93 @@ class ArticlePage:
             return parse_any(found[0]), found[1] or found[0]
         return None, None
 
+    def printed_as(self, when) -> str | None:
+        """How the page prints a declared time (to the minute): `published_raw` is what
+        readers see, like a site's date selector gives."""
+        minute = when.replace(second=0, microsecond=0)
+        for text in printed_date_texts(self.tree):
+            parsed = parse_printed(text)
+            if parsed and parsed.replace(second=0) == minute:
+                return clean_printed(text)
+        return None
+
+    def first_printed_date(self) -> tuple:
+        """For pages declaring no date: the first printed date that has a time of day."""
+        for text in printed_date_texts(self.tree):
+            when = parse_printed(text)
+            if when and has_clock(text):
+                return when, clean_printed(text)
+        return None, None
+
     def category(self) -> str | None:
         section = self.ld.get("articleSection")
         if isinstance(section, list):
             section = section[0] if section else None
-        return self.select_text("category") or meta(self.tree, "article:section") or section
+        return (self.select_text("category") or ld_breadcrumb(self.ld_objects, self.url_fetched)
+                or meta(self.tree, "article:section") or section)
 
     def tags(self) -> list[str]:
-        tags = [element_text(n) for n in self.select("tags")] or meta_all(self.tree, "article:tag")
-        return list(dict.fromkeys(t.strip().strip(",") for t in tags if t.strip().strip(",")))
+        tags = ([element_text(n) for n in self.select("tags")]
+                or meta_all(self.tree, "article:tag") or meta_all(self.tree, "news_keywords")
+                or meta_all(self.tree, "keywords"))
+        tags = (t.strip().strip(",").lstrip("#").strip() for t in tags)
+        return list(dict.fromkeys(t for t in tags if t))
 
     # -- assembly ----------------------------------------------------------------
     def to_item(self) -> Article:
-        title = self.title()
+        # Metadata first: reading the body removes nodes (drop rules, byline, captions, lead).
+        title, author, (when, raw) = self.title(), self.author(), self.published()
+        category, tags = self.category(), self.tags()
         lead = self.lead()
         lines, how = self.body_lines()
         lines = _without_repeats(lines, title, lead)
+        lines, author = split_byline(lines, author, self.publishers)
         if not lines:
             raise NoArticle("not an article: no body text")
-        when, raw = self.published()
         return Article(
             url=self.url(), site=self.site.id if self.site else "generic", title=title or "",
             lead=lead, text="\n".join(([lead] if lead else []) + lines),
-            captions=self.captions(), author=self.author(), published_at=when,
-            published_raw=raw, category=self.category(), tags=self.tags(),
+            captions=self.captions(), author=author, published_at=when,
+            published_raw=raw, category=category, tags=tags,
             province=self.site.province if self.site else None,
             fetched_url=self.url_fetched, extraction=how)
 
 
+def image_table_captions(root) -> list:
+    """Text cells of image tables (CMSs lay a photo and its caption out as a 2-row table)."""
+    cells = []
+    for table in root.iter("table"):
+        if table.find(".//img") is None:
+            continue
+        if len(element_text(table).split()) > TABLE_CAPTION_MAX_WORDS:
+            continue
+        cells += [c for c in table.iter("td", "th")
+                  if c.find(".//img") is None and element_text(c)]
+    return cells
+
+
+def italic_image_captions(root) -> list:
+    """Italic-only short paragraphs holding or following an image: "<p><img><br><em>
+    caption</em></p>", "<p><img></p><p><em>caption</em></p>"."""
+    found = []
+    for block in root.iter("p", "div"):
+        if len(block.text_content()) > CAPTION_MAX_CHARS or not _beside_image(block):
+            continue
+        italic = " ".join(element_text(i) for i in block.iter("em", "i"))
+        if italic and text_key(italic) == text_key(element_text(block)):
+            found.append(block)
+    return found
+
+
+def _beside_image(block) -> bool:
+    previous = block.getprevious()
+    return block.find(".//img") is not None or (
+        previous is not None and previous.find(".//img") is not None
+        and not previous.text_content().strip())
+
+
 def _without_repeats(lines: list[str], title: str | None, lead: str | None) -> list[str]:
     """Drop a leading copy of the title and copies of the lead inside the body."""
-    def key(s):
-        return re.sub(r"\W+", " ", s or "").strip().casefold()
-    if lines and title and key(lines[0]) == key(title):
+    if lines and title and text_key(lines[0]) == text_key(title):
         lines = lines[1:]
-    return [line for line in lines if not lead or key(line) != key(lead)]
+    return [line for line in lines if not lead or text_key(line) != text_key(lead)]

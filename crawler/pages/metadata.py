@@ -7,6 +7,8 @@ from urllib.parse import urljoin, urldefrag
 
 from crawler.pages.html_text import element_text
 
+HOME_NAMES = {"trang chủ", "home", "trang nhất"}
+
 
 def meta(tree, *names: str) -> str | None:
     """First non-empty <meta name|property|itemprop=...> content among the names."""
@@ -20,23 +22,46 @@ def meta(tree, *names: str) -> str | None:
 
 
 def meta_all(tree, name: str) -> list[str]:
-    return [n.get("content").strip() for n in tree.xpath(f'//meta[@property="{name}"]')
-            if (n.get("content") or "").strip()]
+    """Every value of a repeatable meta tag; one tag holding "a,b,c" counts as three."""
+    values = [html.unescape(n.get("content") or "")
+              for n in tree.xpath(f'//meta[@property="{name}" or @name="{name}"]')]
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
-def json_ld_article(tree) -> dict:
-    """The first JSON-LD object whose @type is a kind of article."""
+def json_ld_objects(tree) -> list[dict]:
+    """Every JSON-LD object of the page (lists and @graph flattened); bad JSON is skipped."""
+    found = []
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
-            data = json.loads(script.text or "")
+            found.extend(_objects(json.loads(script.text or "")))
         except ValueError:
             continue
-        for obj in _objects(data):
-            kind = obj.get("@type")
-            kinds = kind if isinstance(kind, list) else [kind]
-            if any(isinstance(k, str) and k.endswith("Article") for k in kinds):
-                return obj
-    return {}
+    return found
+
+
+def json_ld_article(objects: list[dict]) -> dict:
+    """The first JSON-LD object whose @type is a kind of article."""
+    return next((obj for obj in objects if _is_type(obj, "Article")), {})
+
+
+def ld_breadcrumb(objects: list[dict], page_url: str) -> str | None:
+    """The deepest section of a BreadcrumbList, without the home page and the page itself."""
+    trail = next((obj for obj in objects if _is_type(obj, "BreadcrumbList")), {})
+    names = []
+    for entry in _objects(trail.get("itemListElement", [])):   # some CMSs nest lists
+        item = entry.get("item")
+        url = item.get("@id") if isinstance(item, dict) else item
+        name = entry.get("name") or (item.get("name") if isinstance(item, dict) else None)
+        if isinstance(name, str) and name.strip() and url != page_url:
+            names.append(html.unescape(name).strip())
+    names = [n for n in names if n.casefold() not in HOME_NAMES]
+    return names[-1] if names else None
+
+
+def _is_type(obj: dict, suffix: str) -> bool:
+    kind = obj.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return any(isinstance(k, str) and k.endswith(suffix) for k in kinds)
 
 
 def _objects(data):
@@ -49,12 +74,16 @@ def _objects(data):
 
 
 def ld_author(obj: dict) -> str | None:
-    author = obj.get("author")
-    if isinstance(author, list):
-        author = author[0] if author else None
-    if isinstance(author, dict):
-        author = author.get("name")
-    return html.unescape(author).strip() if isinstance(author, str) and author.strip() else None
+    """Person names of a JSON-LD author (several joined with " - ", as bylines print them)."""
+    authors = obj.get("author")
+    names = []
+    for author in authors if isinstance(authors, list) else [authors]:
+        if isinstance(author, dict) and author.get("@type") == "Organization":
+            continue                     # the publisher, not a byline
+        name = author.get("name") if isinstance(author, dict) else author
+        if isinstance(name, str) and html.unescape(name).strip():
+            names.append(html.unescape(name).strip())
+    return " - ".join(names) or None
 
 
 def canonical_url(tree, page_url: str, same_site) -> str:
@@ -71,3 +100,29 @@ def first_time_element(tree) -> tuple[str, str] | None:
     for node in tree.xpath("//time[@datetime]"):
         return node.get("datetime"), element_text(node)
     return None
+
+
+# Where pages print dates, most specific first: publish-date markers, <time>, date/time classes.
+_DATE_TIERS = ('//*[@data-role="publishdate" or @itemprop="datePublished"] | '
+               '//*[contains(@class, "publish")]',
+               "//time",
+               '//*[contains(@class, "date") or contains(@class, "time")][not(self::body)]')
+# Where pages print bylines: author markers first, then author classes.
+_AUTHOR_TIERS = ('//*[@data-role="author" or @itemprop="author" or @rel="author"]',
+                 '//*[contains(@class, "author")]')
+
+
+def tiered_texts(tree, tiers: tuple[str, ...], max_chars: int = 80) -> list[str]:
+    """Distinct short texts of the elements the XPath tiers find, tier by tier, page order."""
+    nodes = (node for xpath in tiers for node in tree.xpath(xpath)    # not "timeline" lists:
+             if len(node.text_content().split()) <= max_chars // 2)  # words < chars / 2
+    texts = (element_text(node) for node in nodes)
+    return list(dict.fromkeys(t for t in texts if t and len(t) <= max_chars))
+
+
+def printed_date_texts(tree) -> list[str]:
+    return tiered_texts(tree, _DATE_TIERS)
+
+
+def printed_author_texts(tree) -> list[str]:
+    return tiered_texts(tree, _AUTHOR_TIERS)

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler import discovery
@@ -154,6 +155,9 @@ class NewsSpider(scrapy.Spider):
             self.count_drop("NotAnArticle", response.url, str(exc))
             return
         article.url = self.public_url(site, article.url)
+        # As linked, before redirects: the key that stops the next run requesting it again.
+        linked = response.meta.get("redirect_urls", [response.url])[0]
+        article.fetched_url = self.public_url(site, linked)
         article.site, article.province = site.id, site.province
         article.crawled_at = utc_now()
         article.run_id = run_id_for(self.crawler)
@@ -176,6 +180,11 @@ class NewsSpider(scrapy.Spider):
 
     def on_error(self, failure):
         request = failure.request
+        if failure.check(IgnoreRequest) and not getattr(failure.value, "response", None):
+            # robots.txt said no: expected, counted, not an error
+            self.crawler.stats.inc_value(f"vnnews/skipped_robots/{request.meta['site']}")
+            logger.info("skipped %s: %s", request.url, failure.value)
+            return
         kind = failure.value.__class__.__name__
         response = getattr(failure.value, "response", None)
         if response is not None:

@@ -1,0 +1,132 @@
+"""Anchor the generic extractor's paragraphs to the page they came from.
+
+trafilatura finds the article well but works on text: on Vietnamese CMS pages it drops the
+body's subheadings (<h2> between paragraphs, even with its fallback extractors) and keeps
+link lists from beside the article ("TIN LIÊN QUAN", most-read boxes). Once each paragraph
+is located in the DOM, the element holding most of the text is the article's container:
+lines from outside it go, and headings inside it that trafilatura skipped come back.
+"""
+from __future__ import annotations
+
+from crawler.pages.bylines import looks_like_byline
+from crawler.pages.html_text import BLOCK_TAGS, SKIP_TAGS, element_text, text_key
+
+HEADINGS = frozenset("h2 h3 h4 h5 h6".split())
+CONTAINER_SHARE = 0.8        # the container holds this share of the located text
+PREFIX_CHARS = 15            # a line and a block sharing this many key chars are one
+HEADING_MAX_WORDS = 30
+LINK_SHARE = 0.5             # a heading mostly made of a link is a related-news title
+NOT_CONTENT = frozenset({"a", "figure", "figcaption", "table", "aside", "nav", "header",
+                         "footer"} | SKIP_TAGS)
+
+
+def anchor_lines(lines: list[str], tree) -> list[str]:
+    """Lines inside the article's container, with its missing headings put back."""
+    blocks = leaf_blocks(tree)
+    located = locate(lines, blocks)
+    container = find_container(located, lines)
+    if container is None:
+        return lines
+    return merge(lines, located, container, blocks)
+
+
+def leaf_blocks(tree) -> list:
+    """Block elements holding no other block, in page order (where paragraphs live)."""
+    body = tree.find("body")
+    root = body if body is not None else tree
+    inner = set()
+    for node in root.iter(*BLOCK_TAGS):
+        for ancestor in node.iterancestors():
+            if ancestor in inner:
+                break
+            inner.add(ancestor)
+    return [n for n in root.iter(*BLOCK_TAGS) if n not in inner and not _skipped(n)]
+
+
+def _skipped(node) -> bool:
+    return any(a.tag in SKIP_TAGS for a in node.iterancestors())
+
+
+def locate(lines: list[str], blocks: list) -> dict[int, object]:
+    """line index -> the block printing it (same text, or same first words), page order
+    preferred: the next unused match after the previous line's block."""
+    index: dict[str, list[int]] = {}
+    for i, block in enumerate(blocks):
+        index.setdefault(text_key(element_text(block))[:PREFIX_CHARS], []).append(i)
+    located, used, last = {}, set(), -1
+    for n, line in enumerate(lines):
+        candidates = [i for i in index.get(text_key(line)[:PREFIX_CHARS], ()) if i not in used]
+        if not candidates:
+            continue
+        i = next((c for c in candidates if c > last), candidates[0])
+        located[n], last = blocks[i], i
+        used.add(i)
+    return located
+
+
+def find_container(located: dict[int, object], lines: list[str]):
+    """The deepest element holding CONTAINER_SHARE of the located text, if any."""
+    weight: dict = {}
+    for n, block in located.items():
+        for node in (block, *block.iterancestors()):
+            weight[node] = weight.get(node, 0) + len(lines[n])
+    total = sum(len(lines[n]) for n in located)
+    holders = [node for node, w in weight.items() if total and w >= CONTAINER_SHARE * total]
+    return max(holders, key=lambda node: sum(1 for _ in node.iterancestors()), default=None)
+
+
+def merge(lines: list[str], located: dict[int, object], container, blocks: list) -> list[str]:
+    """Lines in page order: located ones inside the container, unlocated ones where they
+    stood, and the container's headings between the first and the last located line."""
+    order = {node: i for i, node in enumerate(container.iter())}
+    placed, position = [], -1.0
+    for n, line in enumerate(lines):
+        block = located.get(n)
+        if block is not None and block not in order:
+            continue                       # printed outside the article
+        position = order[block] if block is not None else position + 1e-3
+        placed.append((position, printed(block, line)))
+    inside = [order[b] for b in located.values() if b in order]
+    if inside:
+        first, last = min(inside), max(inside)
+        taken = set(located.values())
+        opening = opening_heading(blocks, order, first)
+        placed += [(order[h], element_text(h)) for h in blocks
+                   if h in order and h not in taken and (first < order[h] < last or h is opening)
+                   and is_heading(h)]
+        placed += closing_byline(blocks, order, last)
+    return [line for _, line in sorted(placed, key=lambda pair: pair[0])]
+
+
+def printed(block, line: str) -> str:
+    """The block's own text for a line that is all of it (trafilatura writes list items
+    as "- item"), so both extractors give the same lines."""
+    text = element_text(block) if block is not None else ""
+    return text if text and text_key(text) == text_key(line) else line
+
+
+def closing_byline(blocks: list, order: dict, last: int) -> list[tuple]:
+    """The container's first text after the last located line when it is a byline (which
+    trafilatura often drops): the page builder takes it as the author."""
+    after = (b for b in blocks if order.get(b, -1) > last and element_text(b))
+    block = next(after, None)
+    text = element_text(block) if block is not None else ""
+    return [(order[block], text)] if text and looks_like_byline(text) else []
+
+
+def opening_heading(blocks: list, order: dict, first: int):
+    """The container's block just before the first located one (empty blocks skipped): a
+    heading there opens the body (trafilatura drops it too)."""
+    before = [b for b in blocks if order.get(b, first) < first and element_text(b)]
+    return before[-1] if before else None
+
+
+def is_heading(node) -> bool:
+    """A subheading of the article: <h2>-<h6>, short, not a link, not in a figure or box."""
+    text = element_text(node)
+    if node.tag not in HEADINGS or not text or len(text.split()) > HEADING_MAX_WORDS:
+        return False
+    if any(a.tag in NOT_CONTENT for a in node.iterancestors()):
+        return False
+    linked = sum(len(element_text(a)) for a in node.iter("a"))
+    return linked <= LINK_SHARE * len(text)

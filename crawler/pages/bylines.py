@@ -1,0 +1,57 @@
+"""Bylines: who wrote the article, told apart from who published it.
+
+Vietnamese papers often print the byline as the last paragraph of the body ("Hà Thu (tổng
+hợp)", "NHẬT XUÂN - NGHI VŨ", "Theo Hồ Hương") while their meta tags name the paper
+("VnExpress", "NLD.COM.VN", "baochinhphu.vn"). A byline line is names only: every word of a
+name starts with a capital (Vietnamese headlines and sentences are sentence case)."""
+from __future__ import annotations
+
+import re
+
+from crawler.pages.html_text import text_key as line_key
+
+_CREDIT = re.compile(r"\s*\([^()]{1,40}\)$")          # "(tổng hợp)", "(theo Reuters)"
+_LEAD_IN = re.compile(r"^(bài và ảnh|bài, ảnh|bài|theo|nhóm)\s*:?\s+", re.I)
+_NAME_SEP = re.compile(r"\s+[-–—]\s+|\s*,\s*|\s+và\s+|\s*/\s*")
+_PUBLISHER_WORDS = re.compile(r"(^|\s)(báo|online|news|corp|tạp chí|đài|cổng thông tin|"
+                              r"truyền hình|media|jsc)(\s|$)", re.I)
+MAX_NAME_WORDS = 5
+MAX_BYLINE_CHARS = 80
+
+
+def looks_like_byline(line: str) -> bool:
+    """Names only: 1-5 capitalised words per name, a trailing "(credit)" allowed."""
+    text = _LEAD_IN.sub("", _CREDIT.sub("", line.strip()))
+    if not text or len(line) > MAX_BYLINE_CHARS or re.search(r"\d|:|[.!?;]$", text):
+        return False
+    names = [n for n in _NAME_SEP.split(text) if n]
+    return bool(names) and all(_is_name(n) for n in names)
+
+
+def _is_name(name: str) -> bool:
+    words = name.split()
+    return 0 < len(words) <= MAX_NAME_WORDS and all(w[0].isupper() for w in words)
+
+
+def is_publisher(name: str | None, publishers: list[str]) -> bool:
+    """True for a paper's own name or domain given as the author (meta tags do this)."""
+    if not name:
+        return False
+    key = line_key(name)
+    if name.startswith("http") or ("." in name.strip(". ") and " " not in name.strip()):
+        return True
+    if _PUBLISHER_WORDS.search(name):
+        return True
+    return bool(key) and any(f" {key} " in f" {line_key(p)} " for p in publishers if p)
+
+
+def split_byline(lines: list[str], author: str | None,
+                 publishers: list[str]) -> tuple[list[str], str | None]:
+    """(lines without a trailing byline, author): the byline fills a missing author."""
+    if not lines or not looks_like_byline(lines[-1]):
+        return lines, author
+    last = lines[-1]
+    if author and not is_publisher(author, publishers):
+        same = line_key(author) in line_key(last) or line_key(last) in line_key(author)
+        return (lines[:-1], author) if same else (lines, author)
+    return lines[:-1], last

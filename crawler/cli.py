@@ -28,29 +28,15 @@ def formatter(prog):
 COMMANDS = {}
 
 
-def command(name: str, help: str, example: str):
-    """Register a sub-command; every command documents an example in its help."""
+def command(name: str, help: str, example: str, args=None):
+    """Register a sub-command; every command documents an example in its help.
+
+    `args(parser)` adds the command's arguments. Commands may live in other modules
+    (crawler/cli_*.py), imported at the end of this one."""
     def register(func):
-        COMMANDS[name] = (func, help, example)
+        COMMANDS[name] = (func, help, example, args or (lambda parser: None))
         return func
     return register
-
-
-# -- sites ---------------------------------------------------------------------------
-def add_sites_args(p):
-    p.add_argument("--json", action="store_true", help="print a JSON list of site objects")
-
-
-@command("sites", "list the registered sites", "python -m crawler sites --json")
-def cmd_sites(args) -> int:
-    from crawler.registry import load_registry
-    sites = load_registry().values()
-    if args.json:
-        print(json.dumps([s.to_json() for s in sites], ensure_ascii=False, indent=1))
-        return 0
-    for s in sites:
-        print(f"{s.id:<22} {s.status:<8} {s.province or '-':<14} {s.domains[0]:<32} {s.name}")
-    return 0
 
 
 # -- crawl ---------------------------------------------------------------------------
@@ -112,7 +98,7 @@ def check_writable(out: Path) -> None:
 
 @command("crawl", "crawl sites into the parquet corpus",
          "python -m crawler crawl demo-laocai --out data/ --max-articles 50\n"
-         "  python -m crawler crawl --start-url https://example.vn/ --out data/")
+         "  python -m crawler crawl --start-url https://example.vn/ --out data/", args=add_crawl_args)
 def cmd_crawl(args) -> int:
     from crawler.runner import run_crawl
     from crawler.summary import format_summary
@@ -134,7 +120,7 @@ def add_extract_args(p):
 
 
 @command("extract", "print the corpus row of one saved page as JSON",
-         "python -m crawler extract page.html --url https://baolaocai.vn/x-post1.html")
+         "python -m crawler extract page.html --url https://baolaocai.vn/x-post1.html", args=add_extract_args)
 def cmd_extract(args) -> int:
     from crawler.extract_page import extract_file
     print(json.dumps(extract_file(args.file, args.url, args.site, args.generic),
@@ -148,7 +134,7 @@ def add_tokenize_args(p):
 
 
 @command("tokenize", "word-segment text exactly as the corpus `tokens` column",
-         "echo 'Huyện ủy Tuy Phong cho biết' | python -m crawler tokenize")
+         "echo 'Huyện ủy Tuy Phong cho biết' | python -m crawler tokenize", args=add_tokenize_args)
 def cmd_tokenize(args) -> int:
     from pipelines.normalize import normalize_text
     from pipelines.tokenize import tokenize_text
@@ -169,15 +155,11 @@ def add_demo_args(p):
 
 
 @command("demo", "crawl the bundled fixture web offline and summarise the corpus",
-         "python -m crawler demo --out demo-corpus")
+         "python -m crawler demo --out demo-corpus", args=add_demo_args)
 def cmd_demo(args) -> int:
     from crawler.demo.run import run_demo
     check_writable(args.out)
     return run_demo(args.out)
-
-
-ARGS = {"sites": add_sites_args, "crawl": add_crawl_args, "extract": add_extract_args,
-        "tokenize": add_tokenize_args, "demo": add_demo_args}
 
 
 def build_parser() -> Parser:
@@ -185,10 +167,10 @@ def build_parser() -> Parser:
                     description="Harvest Vietnamese news into a clean, word-segmented parquet corpus.",
                     epilog="examples:\n" + "\n".join(f"  {e[2]}" for e in COMMANDS.values()))
     subs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for name, (func, help_text, example) in COMMANDS.items():
+    for name, (func, help_text, example, add_args) in sorted(COMMANDS.items()):
         sub = subs.add_parser(name, help=help_text, description=help_text,
                               epilog=f"example:\n  {example}", formatter_class=formatter)
-        ARGS[name](sub)
+        add_args(sub)
         sub.set_defaults(func=func)
     return parser
 
@@ -208,3 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("vnnews: interrupted", file=sys.stderr)
         return 130
+
+
+# Commands defined in their own modules register themselves on import.
+from crawler import cli_sites  # noqa: E402,F401

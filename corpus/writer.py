@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from corpus.faults import crash_point
 from corpus.schema import article_row, rows_to_table
 
 ROW_GROUP_SIZE = 20_000
@@ -26,6 +27,7 @@ def write_atomic(table, path: Path) -> None:
     pq.write_table(table, tmp, row_group_size=ROW_GROUP_SIZE, compression="zstd")
     with open(tmp, "rb") as handle:
         os.fsync(handle.fileno())
+    crash_point("before_rename")
     os.replace(tmp, path)
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
@@ -45,12 +47,12 @@ class CorpusWriter:
         self.sequence = 0
         self.files: list[Path] = []
 
-    def add(self, article) -> list[dict]:
-        """Buffer one article; returns the rows committed by this call (maybe none)."""
+    def add(self, article) -> list[tuple[Path, list[dict]]]:
+        """Buffer one article; returns the (file, rows) committed by this call (maybe none)."""
         self.buffer.append(article_row(article))
         return self.flush() if len(self.buffer) >= self.flush_rows else []
 
-    def flush(self) -> list[dict]:
+    def flush(self) -> list[tuple[Path, list[dict]]]:
         """Commit the buffer, one file per site and month; rows leave the buffer only once
         their file is committed, so a failed flush never loses or repeats a row."""
         groups = defaultdict(list)
@@ -62,7 +64,7 @@ class CorpusWriter:
             path = self.directory / key / f"{self.run_id}-{self.sequence:04d}.parquet"
             write_atomic(rows_to_table(rows), path)
             self.files.append(path)
-            committed += rows
+            committed.append((path, rows))
             self.buffer = [r for r in self.buffer if partition(r) != key]
         return committed
 

@@ -17,10 +17,10 @@ class SeenKeys:
 
     @classmethod
     def for_crawler(cls, crawler) -> "SeenKeys":
-        """One instance per crawl, shared by the spider (skips known URLs) and the dedup step."""
+        """One instance per crawl, loaded from the harvest state of CORPUS_DIR."""
         if not hasattr(crawler, "vnnews_seen"):
-            from corpus.reader import known_keys
-            crawler.vnnews_seen = cls(*known_keys(crawler.settings.get("CORPUS_DIR")))
+            from corpus.state import state_for
+            crawler.vnnews_seen = cls(*state_for(crawler).saved_keys())
         return crawler.vnnews_seen
 
     def check_and_add(self, article) -> None:
@@ -34,7 +34,7 @@ class SeenKeys:
 
 
 class DedupPipeline:
-    """Scrapy step: computes content_hash, drops duplicates (keys from CORPUS_DIR)."""
+    """Scrapy step: computes content_hash, drops duplicates (keys from the harvest state)."""
 
     def __init__(self, seen: SeenKeys):
         self.seen = seen

@@ -27,7 +27,8 @@ def test_layout_schema_and_roundtrip(tmp_path):
     writer = CorpusWriter(tmp_path, "r1", flush_rows=2)
     assert writer.add(article(1)) == []                       # buffered, nothing on disk
     assert not list(tmp_path.rglob("*.parquet"))
-    assert len(writer.add(article(2, month=7))) == 2           # flush at 2 rows
+    committed = writer.add(article(2, month=7))                # flush at 2 rows, 2 files
+    assert sorted(len(rows) for _, rows in committed) == [1, 1]
     writer.add(article(3, site="demo-cantho"))
     writer.flush()
     files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.parquet"))

@@ -23,7 +23,7 @@ from crawler.pages import NoArticle, extract_article
 from crawler.registry import RegistryError, Site, generic_site, get_site, rebase_url
 from corpus.schema import utc_now
 from corpus.writer import run_id_for
-from pipelines.dedup import SeenKeys
+from crawler.spiders.incremental import GONE_STATUSES, PERMANENT_DROPS, Incremental
 from pipelines.encoding import UndecodableError, decode_html
 
 logger = logging.getLogger(__name__)
@@ -53,6 +53,8 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.item_saved, signal=signals.item_scraped)
+        crawler.signals.connect(spider.item_dropped, signal=signals.item_dropped)
+        spider.incremental = Incremental(crawler)
         return spider
 
     # -- URLs: the site's own origin vs the origin we fetch from -----------------------
@@ -87,23 +89,41 @@ class NewsSpider(scrapy.Spider):
                 yield self.request(site, url, self.parse_sitemap, kind="sitemap")
 
     def request(self, site: Site, url: str, callback, kind: str, **meta):
+        """Feeds, listings and sitemaps are asked for with conditional GET."""
         self.crawler.stats.inc_value(f"vnnews/requests/{site.id}/{kind}")
-        return scrapy.Request(self.fetch_url(site, url), callback=callback,
+        headers = {}
+        if kind != "article":
+            headers = self.incremental.conditional_headers(self.public_url(site, url))
+            meta["handle_httpstatus_list"] = [304]
+        return scrapy.Request(self.fetch_url(site, url), callback=callback, headers=headers,
                               errback=self.on_error, meta={"site": site.id, "kind": kind, **meta})
 
-    def article_requests(self, site: Site, links):
-        seen = SeenKeys.for_crawler(self.crawler).urls
+    def article_requests(self, site: Site, links, page: str):
+        """Requests for the articles a page links, minus known ones; `page` is the linking
+        page's public URL (its validators wait until they are all settled)."""
         for link in links:
             url = link.url if isinstance(link, discovery.Link) else link
-            if self.max_articles and self.saved.get(site.id, 0) >= self.max_articles:
-                return
-            if self.public_url(site, url) in seen or url in seen:
+            public = self.public_url(site, url)
+            if self.incremental.is_known(public):
                 self.crawler.stats.inc_value(f"vnnews/skipped_known/{site.id}")
                 continue
             if self.since and getattr(link, "published", None) and link.published.date() < self.since:
                 self.crawler.stats.inc_value(f"vnnews/skipped_old/{site.id}")
                 continue
-            yield self.request(site, url, self.parse_article, kind="article")
+            if self.max_articles and self.saved.get(site.id, 0) >= self.max_articles:
+                self.incremental.leave_unfinished(page)
+                return
+            self.incremental.link(page, public)
+            yield self.request(site, url, self.parse_article, kind="article", source=page)
+
+    def fresh(self, response, site: Site) -> bool:
+        """False for a 304 (nothing new on this page); remembers the validators of a 200."""
+        public = self.public_url(site, response.url)
+        if response.status == 304:
+            self.crawler.stats.inc_value(f"vnnews/not_modified/{site.id}")
+            return False
+        self.incremental.remember_validators(public, response)
+        return True
 
     # -- callbacks ---------------------------------------------------------------------
     def site_of(self, response) -> Site:
@@ -116,12 +136,15 @@ class NewsSpider(scrapy.Spider):
     def parse_listing(self, response):
         self.count_response(response)
         site = self.site_of(response)
-        html = self.decode(response, site)
+        html = self.decode(response, site) if self.fresh(response, site) else None
         if html is None:
             return
         articles, listings = discovery.listing_links(html, response.url, site,
                                                      lambda u: self.on_site(site, u))
-        yield from self.article_requests(site, articles)
+        public = self.public_url(site, response.url)
+        yield from self.article_requests(site, articles, public)
+        if articles and all(self.incremental.is_known(self.public_url(site, u)) for u in articles):
+            return      # a page of known articles only: older pages hold nothing new
         page = response.meta.get("page", 1)
         if page < site.urls.max_listing_pages:
             for url in listings:
@@ -130,18 +153,22 @@ class NewsSpider(scrapy.Spider):
     def parse_feed(self, response):
         self.count_response(response)
         site = self.site_of(response)
+        if not self.fresh(response, site):
+            return
         links = [link for link in discovery.feed_links(response.body, response.url)
                  if self.on_site(site, link.url)]
-        yield from self.article_requests(site, links)
+        yield from self.article_requests(site, links, self.public_url(site, response.url))
 
     def parse_sitemap(self, response):
         self.count_response(response)
         site = self.site_of(response)
+        if not self.fresh(response, site):
+            return
         pages, children = discovery.sitemap_links(response.body, response.url)
         for url in children:
             yield self.request(site, url, self.parse_sitemap, kind="sitemap")
         links = [p for p in pages if self.on_site(site, p.url) and discovery.is_article_url(p.url, site)]
-        yield from self.article_requests(site, links)
+        yield from self.article_requests(site, links, self.public_url(site, response.url))
 
     def parse_article(self, response):
         self.count_response(response)
@@ -152,7 +179,7 @@ class NewsSpider(scrapy.Spider):
         try:
             article = extract_article(html, response.url, None if site.id == "generic" else site)
         except NoArticle as exc:
-            self.count_drop("NotAnArticle", response.url, str(exc))
+            self.count_drop("NotAnArticle", response, str(exc))
             return
         article.url = self.public_url(site, article.url)
         # As linked, before redirects: the key that stops the next run requesting it again.
@@ -169,14 +196,31 @@ class NewsSpider(scrapy.Spider):
         try:
             return decode_html(response.body, charset)[0]
         except UndecodableError as exc:
-            self.count_drop("Undecodable", response.url, f"undecodable: {exc}")
+            self.count_drop("Undecodable", response, f"undecodable: {exc}")
             return None
 
-    def count_drop(self, reason: str, url: str, message: str) -> None:
+    def count_drop(self, reason: str, response, message: str) -> None:
         """Pages dropped before they become items are counted like pipeline drops."""
+        site = self.site_of(response)
         self.crawler.stats.inc_value("item_dropped_count")
         self.crawler.stats.inc_value(f"item_dropped_reasons_count/{reason}")
-        logger.info("dropped %s: %s", url, message)
+        self.crawler.stats.inc_value(f"vnnews/dropped/{site.id}/{reason}")
+        if response.meta["kind"] == "article":
+            self.incremental.settle(self.linked_urls(site, response), site.id,
+                                    f"dropped:{reason}", run_id_for(self.crawler))
+        logger.info("dropped %s: %s", response.url, message)
+
+    def linked_urls(self, site: Site, response) -> list[str]:
+        """Public URLs of a response: as linked (before redirects) and as served."""
+        urls = response.meta.get("redirect_urls", []) + [response.url]
+        return [self.public_url(site, u) for u in urls]
+
+    def item_dropped(self, item, response, exception, spider):
+        reason = type(exception).__name__
+        self.crawler.stats.inc_value(f"vnnews/dropped/{item.site}/{reason}")
+        if reason in PERMANENT_DROPS:
+            self.incremental.settle([item.url, item.fetched_url], item.site, f"dropped:{reason}",
+                                    run_id_for(self.crawler))
 
     def on_error(self, failure):
         request = failure.request
@@ -189,8 +233,18 @@ class NewsSpider(scrapy.Spider):
         response = getattr(failure.value, "response", None)
         if response is not None:
             kind = f"HTTP {response.status}"
+        site = self.sites[request.meta["site"]]
+        if response is not None and response.status in GONE_STATUSES:
+            self.incremental.settle([self.public_url(site, request.url)], site.id,
+                                    f"gone:{response.status}", run_id_for(self.crawler))
+        else:
+            self.incremental.leave_unfinished(request.meta.get("source"))
         self.crawler.stats.inc_value(f"vnnews/errors/{request.meta['site']}/{kind}")
         logger.warning("failed %s (%s): %s", request.url, request.meta["kind"], kind)
+
+    def closed(self, reason):
+        stored = self.incremental.finish()
+        logger.info("stored validators of %d feed/listing pages", stored)
 
     def item_saved(self, item, response, spider):
         self.saved[item.site] = self.saved.get(item.site, 0) + 1

@@ -51,11 +51,22 @@ def add_crawl_args(p):
                         "server); with several sites: ID=URL,ID=URL")
     p.add_argument("--start-url", metavar="URL",
                    help="crawl an unregistered site from this page with the generic extractor")
+    p.add_argument("--max-runtime", metavar="DURATION", default="0",
+                   help="stop cleanly after this long (e.g. 3600, 45m, 2h), before the next run is due")
     p.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                    help="override a Scrapy/vnnews setting (repeatable)")
 
 
-def crawl_request(args):
+def parse_duration(text: str) -> int:
+    """'90' (seconds), '45m', '2h' -> seconds."""
+    units = {"s": 1, "m": 60, "h": 3600}
+    number, unit = (text[:-1], text[-1]) if text and text[-1] in units else (text, "s")
+    if not number.isdigit():
+        raise UserError(f"--max-runtime {text!r}: expected seconds or a number with s, m or h")
+    return int(number) * units[unit]
+
+
+def crawl_request(args, command: str = "crawl"):
     from datetime import date
 
     from crawler.registry import get_site
@@ -72,8 +83,9 @@ def crawl_request(args):
     if args.max_articles < 0:
         raise UserError("--max-articles must be >= 0")
     return CrawlRequest(out=args.out, sites=list(args.sites), start_url=args.start_url,
-                        base_url=args.base_url, since=args.since,
-                        max_articles=args.max_articles, overrides=parse_overrides(args.settings))
+                        base_url=args.base_url, since=args.since, max_articles=args.max_articles,
+                        max_runtime=parse_duration(args.max_runtime),
+                        overrides=parse_overrides(args.settings), command=command)
 
 
 def parse_overrides(pairs: list[str]) -> dict:
@@ -100,12 +112,21 @@ def check_writable(out: Path) -> None:
          "python -m crawler crawl demo-laocai --out data/ --max-articles 50\n"
          "  python -m crawler crawl --start-url https://example.vn/ --out data/", args=add_crawl_args)
 def cmd_crawl(args) -> int:
+    return run_and_report(crawl_request(args))
+
+
+def run_and_report(request) -> int:
+    """Run a crawl, print its summary; the exit code comes from the outcome (see README)."""
+    from crawler.runlock import EXIT_LOCKED, Locked
     from crawler.runner import run_crawl
     from crawler.summary import format_summary
-    request = crawl_request(args)
-    check_writable(args.out)
-    result = run_crawl(request)
-    print(format_summary(result, args.out))
+    check_writable(request.out)
+    try:
+        result = run_crawl(request)
+    except Locked as exc:
+        print(f"vnnews: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    print(format_summary(result, request.out))
     if result.exit_code:
         print(f"vnnews: {result.reason}", file=sys.stderr)
     return result.exit_code
@@ -193,4 +214,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # Commands defined in their own modules register themselves on import.
-from crawler import cli_sites  # noqa: E402,F401
+from crawler import cli_harvest, cli_sites  # noqa: E402,F401

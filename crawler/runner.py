@@ -1,19 +1,24 @@
-"""Run one crawl in this process and judge it from its stats (Scrapy itself exits 0 even
-when every request failed)."""
+"""Run one crawl in this process: lock the output, reconcile its state, crawl, judge the run
+from its stats and the sites' history, write the manifest."""
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
 
+from corpus.state import HarvestState, remove_stale_temp_files
 from corpus.writer import new_run_id
+from crawler.health import SiteReport, judge
+from crawler.manifest import finished_manifest, versions, write_manifest
+from crawler.runlock import RunLock
 
-EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 2
-CLEAN_FINISH = {"finished", "max_articles", "closespider_itemcount"}
+logger = logging.getLogger("vnnews.run")
 
 
 @dataclass
@@ -24,7 +29,12 @@ class CrawlRequest:
     base_url: str | None = None
     since: str | None = None
     max_articles: int = 0
+    max_runtime: int = 0          # seconds; 0 = no limit
     overrides: dict = field(default_factory=dict)
+    command: str = "crawl"
+
+    def site_ids(self) -> list[str]:
+        return list(self.sites) + (["generic"] if self.start_url else [])
 
 
 @dataclass
@@ -34,18 +44,19 @@ class CrawlResult:
     exit_code: int
     reason: str
     log_file: Path
+    warnings: list[str] = field(default_factory=list)
 
 
 def build_settings(request: CrawlRequest, run_id: str) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
-    settings.set("CORPUS_DIR", str(request.out), priority="cmdline")
-    settings.set("VNNEWS_RUN_ID", run_id, priority="cmdline")
-    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")   # setup_logging does it
-    settings.set("VNNEWS_MAX_ARTICLES", request.max_articles, priority="cmdline")
+    values = {"CORPUS_DIR": str(request.out), "VNNEWS_RUN_ID": run_id,
+              "VNNEWS_MAX_ARTICLES": request.max_articles,
+              "LOG_INSTALL_ROOT_HANDLER": False,        # setup_logging does it
+              "CLOSESPIDER_TIMEOUT": request.max_runtime}
     if request.since:
-        settings.set("VNNEWS_SINCE", request.since, priority="cmdline")
-    for name, value in request.overrides.items():
+        values["VNNEWS_SINCE"] = request.since
+    for name, value in {**values, **request.overrides}.items():
         settings.set(name, value, priority="cmdline")
     return settings
 
@@ -53,9 +64,8 @@ def build_settings(request: CrawlRequest, run_id: str) -> Settings:
 def setup_logging(log_file: Path) -> None:
     """Everything to the run's log file; our own INFO lines and all warnings to the console."""
     log_file.parent.mkdir(parents=True, exist_ok=True)
-    fmt = logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s")
     to_file = logging.FileHandler(log_file, encoding="utf-8")
-    to_file.setFormatter(fmt)
+    to_file.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
     console = logging.StreamHandler(sys.stderr)
     console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     console.addFilter(lambda r: r.levelno >= logging.WARNING or r.name.startswith("vnnews"))
@@ -65,42 +75,64 @@ def setup_logging(log_file: Path) -> None:
 
 
 def run_crawl(request: CrawlRequest) -> CrawlResult:
-    from crawler.spiders.news import NewsSpider
+    """Raises crawler.runlock.Locked when another live run holds the output directory."""
     run_id = new_run_id()
-    log_file = request.out / "_logs" / f"{run_id}.log"
-    setup_logging(log_file)
+    with RunLock(request.out).acquire(run_id):
+        log_file = request.out / "_logs" / f"{run_id}.log"
+        setup_logging(log_file)
+        started = start_manifest(request, run_id, log_file)
+        state = prepare_state(request.out)
+        try:
+            stats = crawl(request, run_id, state)
+            result, reports = assess(request, run_id, stats, state, log_file)
+        finally:
+            state.close()
+        write_manifest(request.out, run_id, finished_manifest(started, result, reports, result.warnings))
+        return result
+
+
+def start_manifest(request: CrawlRequest, run_id: str, log_file: Path) -> dict:
+    started = {"run_id": run_id, "command": request.command, "status": "running",
+               "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+               "sites_requested": request.site_ids(), "options": {
+                   "since": request.since, "max_articles": request.max_articles,
+                   "max_runtime": request.max_runtime, "base_url": request.base_url,
+                   "start_url": request.start_url, "settings": request.overrides},
+               "versions": versions(), "log_file": str(log_file)}
+    write_manifest(request.out, run_id, started)
+    return started
+
+
+def prepare_state(out: Path) -> HarvestState:
+    """Under the lock: drop temp files of a crashed run, import files it committed unmarked."""
+    removed = remove_stale_temp_files(out)
+    state = HarvestState(out)
+    imported = state.reconcile()
+    if removed or imported:
+        logger.info("recovered from an interrupted run: %d temp files removed, %d committed "
+                    "files imported into the state", removed, imported)
+    return state
+
+
+def crawl(request: CrawlRequest, run_id: str, state: HarvestState) -> dict:
+    from crawler.spiders.news import NewsSpider
     process = AsyncCrawlerProcess(build_settings(request, run_id))
     crawler = process.create_crawler(NewsSpider)
+    crawler.vnnews_state = state
     process.crawl(crawler, site=",".join(request.sites) or None, start_url=request.start_url,
                   base_url=request.base_url, since=request.since,
                   max_articles=request.max_articles)
     process.start()
-    stats = crawler.stats.get_stats()
-    code, reason = judge(stats, list(request.sites) + (["generic"] if request.start_url else []))
-    return CrawlResult(run_id, stats, code, reason, log_file)
+    return crawler.stats.get_stats()
 
 
-def site_responses(stats: dict, site_id: str) -> int:
-    prefix = f"vnnews/responses/{site_id}/"
-    return sum(v for k, v in stats.items() if k.startswith(prefix))
-
-
-def site_errors(stats: dict, site_id: str) -> dict[str, int]:
-    prefix = f"vnnews/errors/{site_id}/"
-    return {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix)}
-
-
-def judge(stats: dict, site_ids: list[str]) -> tuple[int, str]:
-    """(exit code, one-line reason) from the crawl's stats."""
-    finish = stats.get("finish_reason", "unknown")
-    dead = [s for s in site_ids if site_responses(stats, s) == 0]
-    if site_ids and len(dead) == len(site_ids):
-        kinds = sorted({k for s in site_ids for k in site_errors(stats, s)})
-        return EXIT_FAILED, f"no site answered ({', '.join(kinds) or 'no request succeeded'})"
-    if finish not in CLEAN_FINISH:
-        return EXIT_FAILED, f"crawl stopped early: {finish}"
-    if dead:
-        return EXIT_PARTIAL, f"some sites failed: {', '.join(dead)}"
-    if stats.get("log_count/ERROR", 0):
-        return EXIT_PARTIAL, f"{stats['log_count/ERROR']} errors logged (see the log file)"
-    return EXIT_OK, "ok"
+def assess(request, run_id, stats, state, log_file) -> tuple[CrawlResult, list[SiteReport]]:
+    reports = [SiteReport.from_stats(stats, s) for s in request.site_ids()]
+    histories = {r.site: state.site_history(r.site) for r in reports}
+    code, reason, warnings = judge(stats, reports, histories)
+    for report in reports:
+        state.record_site_run(run_id, report.site, report.new_articles, report.article_pages,
+                              report.no_text_pages, json.dumps(report.fill_rates))
+    for warning in warnings:
+        logger.warning(warning)
+    return CrawlResult(run_id, stats, code, reason, log_file, warnings), reports

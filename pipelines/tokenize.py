@@ -46,6 +46,7 @@ import multiprocessing
 import os
 import queue
 import re
+import threading
 import time
 import unicodedata
 from collections import deque
@@ -241,9 +242,22 @@ def _tokenize_batch(texts: list[str]) -> list[tuple[str, int, int]]:
     return [tokenize_article_text(text) for text in texts]
 
 
+def _exit_with_parent() -> None:
+    """A worker must not outlive a crawl killed with SIGKILL (cron would pile up orphans
+    holding its pipes): leave as soon as the parent is gone."""
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
 def _warm_worker(ready=None) -> None:
     """Pool initializer: import underthesea and load the CRF model before the first article,
     then tell the parent on `ready`."""
+    _exit_with_parent()
     tokenize_article_text("Xin chào Việt Nam.")
     if ready is not None:
         ready.put(os.getpid())

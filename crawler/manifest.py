@@ -1,0 +1,59 @@
+"""Per-run manifest DIR/_runs/<run_id>.json: written at start ("running") and at the end,
+atomically, so a killed run still shows up in `runs`."""
+from __future__ import annotations
+
+import json
+import os
+import platform
+from dataclasses import asdict
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+RUNS_DIR = "_runs"
+PACKAGES = ("vnnews", "scrapy", "underthesea", "trafilatura", "pyarrow", "pandas")
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def manifest_path(out: Path, run_id: str) -> Path:
+    return Path(out) / RUNS_DIR / f"{run_id}.json"
+
+
+def write_manifest(out: Path, run_id: str, data: dict) -> Path:
+    path = manifest_path(out, run_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def finished_manifest(started: dict, result, reports, warnings) -> dict:
+    stats = result.stats
+    return {**started, "status": "finished", "ended_at": stats.get("finish_time"),
+            "finish_reason": stats.get("finish_reason"), "exit_code": result.exit_code,
+            "reason": result.reason, "warnings": warnings,
+            "articles_new": sum(r.new_articles for r in reports),
+            "pages_fetched": stats.get("response_received_count", 0),
+            "dropped": {k.split("/", 1)[1]: v for k, v in stats.items()
+                        if k.startswith("item_dropped_reasons_count/")},
+            "sites": {r.site: asdict(r) for r in reports},
+            "files": stats.get("vnnews/files", [])}
+
+
+def load_manifests(out: Path) -> list[dict]:
+    runs = []
+    for path in sorted((Path(out) / RUNS_DIR).glob("*.json")):
+        try:
+            runs.append(json.loads(path.read_text(encoding="utf-8")))
+        except ValueError:
+            continue
+    return runs

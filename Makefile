@@ -18,8 +18,8 @@ demo: $(STAMP)  ## crawl the bundled fixture web offline into demo-corpus/
 test: $(STAMP)  ## the whole test suite
 	$(PY) -m pytest -q
 
-harvest: $(STAMP)  ## crawl the live sites (needs the Internet)
-	$(PY) -m crawler crawl $(HARVEST_SITES) --out $(or $(OUT),data/corpus)
+harvest: $(STAMP)  ## harvest the live sites (all active ones by default; needs the Internet)
+	$(PY) -m crawler harvest $(HARVEST_SITES) --out $(or $(OUT),data/corpus)
 
 eval: $(STAMP)  ## extraction quality on ../shared/real-pages: ours (rules, generic) vs trafilatura
 	$(PY) scripts/eval_extraction.py

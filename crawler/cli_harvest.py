@@ -29,13 +29,15 @@ def add_runs_args(p):
 def cmd_runs(args) -> int:
     from crawler.cli import UserError
     from crawler.manifest import load_manifests
+    from crawler.runlock import live_run_id
     if not args.out.is_dir():
         raise UserError(f"{args.out} is not a directory")
     print(f"{'run':<28} {'command':<8} {'started':<26} {'status':<9} {'exit':>4} {'new':>5}  reason")
+    live = live_run_id(args.out)
     for run in load_manifests(args.out):
         status = run.get("status", "?")
-        if status == "running":
-            status = "killed?"   # a finished run rewrites its manifest; a live one holds the lock
+        if status == "running" and run.get("run_id") != live:
+            status = "killed"    # it never rewrote its manifest and holds no lock
         print(f"{run.get('run_id', '?'):<28} {run.get('command', '?'):<8} "
               f"{run.get('started_at', '?'):<26} {status:<9} {run.get('exit_code', ''):>4} "
               f"{run.get('articles_new', ''):>5}  {run.get('reason', '')}")

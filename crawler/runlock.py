@@ -55,6 +55,23 @@ class RunLock:
         self.release()
 
 
+def live_run_id(directory: Path) -> str | None:
+    """The run id of the live run holding DIR's lock, or None."""
+    path = Path(directory) / LOCK_FILE
+    if not path.exists():
+        return None
+    with open(path) as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            try:
+                return json.loads(handle.read()).get("run_id")
+            except ValueError:
+                return None
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return None
+
+
 def _describe(text: str) -> str:
     try:
         info = json.loads(text)

@@ -101,7 +101,7 @@ def test_sigkill_while_committing_then_rerun_is_exactly_once(web, tmp_path, cras
     assert_exactly_once(out)
     assert not list(out.rglob(".*.tmp"))
     listing = run_cli("runs", out)
-    assert "killed?" in listing.stdout and "finished" in listing.stdout
+    assert " killed " in listing.stdout and " finished " in listing.stdout
 
 
 def test_sigkill_during_fetch_then_rerun_is_exactly_once(web, tmp_path):

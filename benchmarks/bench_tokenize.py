@@ -3,12 +3,13 @@
 1. throughput (MB of UTF-8 text per second, one process): plain underthesea.word_tokenize
    called per paragraph vs our tokenize_text on the same articles; target ratio >= 0.9;
 2. TokenizerPool.map with 1 vs 2 worker processes, warm-up excluded; target >= 1.7 on two
-   idle cores;
+   idle cores. Each line also says how many CPUs the workers really got (their CPU time
+   over wall time): well below the worker count means other load, not poor scaling;
 3. peak RSS of a worker tokenizing one 5 MB article body, measured in a fresh child
    process (ru_maxrss), once with ordinary paragraphs and once as a single paragraph with
    no sentence end (the chunking case); target < 500 MB.
 
-The text is generated: hand-written provincial-news paragraphs, shuffled, with numbers
+Each throughput figure is the best of --repeat runs. The text is generated: hand-written provincial-news paragraphs, shuffled, with numbers
 and names varied.
 
     .venv/bin/python benchmarks/bench_tokenize.py             # ~2 minutes on 2 cores
@@ -116,14 +117,30 @@ def throughput(texts: list[str], repeat: int) -> None:
     print(f"  ratio ours/plain                   {ours_rate / plain_rate:.2f}  (target >= 0.9)")
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time used so far by these processes (Linux /proc), 0 where unknown."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
 def pool_scaling(texts: list[str], chunksize: int, repeat: int) -> None:
     rates = {}
     for workers in (1, 2):
         with TokenizerPool(workers) as pool:
-            pool.warm_up()
+            pids = pool.warm_up()
+            cpu, wall = cpu_seconds(pids), time.perf_counter()
             rates[workers] = best_rate(
                 texts, lambda: sum(1 for _ in pool.map(texts, chunksize=chunksize)), repeat)
-        print(f"  TokenizerPool({workers}).map                {rates[workers]:.3f} MB/s")
+            busy = (cpu_seconds(pids) - cpu) / (time.perf_counter() - wall)
+        # busy: CPUs the workers actually got; below `workers` means other load on the machine
+        print(f"  TokenizerPool({workers}).map                {rates[workers]:.3f} MB/s  "
+              f"(workers got {busy:.2f} CPUs)")
     print(f"  ratio 2/1 processes                {rates[2] / rates[1]:.2f}  (target >= 1.7 on "
           f"2 idle cores; {os.cpu_count()} CPUs here, chunksize {chunksize})")
 

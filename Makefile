@@ -27,7 +27,7 @@ eval: $(STAMP)  ## extraction quality on ../shared/real-pages: ours (rules, gene
 eval-tokenize: $(STAMP)  ## tokenisation F1 on underthesea's VLSP 2013 test set
 	$(PY) scripts/eval_tokenize.py
 
-bench: $(STAMP)
+bench: $(STAMP)  ## tokenisation throughput, pool scaling and worker memory
 	$(PY) benchmarks/bench_tokenize.py
 
 clean:

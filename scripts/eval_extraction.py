@@ -63,12 +63,8 @@ class RealPage:
         return self.file.stem
 
     def html(self) -> str:
-        body = self.file.read_bytes()
-        try:
-            from pipelines.encoding import decode_html
-            return decode_html(body)[0]
-        except ImportError:
-            return body.decode("utf-8", errors="replace")
+        from pipelines.encoding import decode_html
+        return decode_html(self.file.read_bytes())[0]
 
 
 def manifest(folder: Path) -> dict[str, str]:
@@ -154,31 +150,15 @@ class Result:
 
 
 def clean(article) -> str | None:
-    """Run our cleaning chain in place; returns the drop reason, if any.
-
-    Uses pipelines.chain.clean_and_tokenize when it imports (its tokenisation is not
-    timed: extraction is timed on its own); else boilerplate + captions directly."""
+    """Run our cleaning chain in place (its tokenisation is not timed: extraction is timed
+    on its own); returns the drop reason, if any."""
+    from pipelines.chain import clean_and_tokenize
     from pipelines.drops import ArticleDrop
     try:
-        try:
-            from pipelines.chain import clean_and_tokenize
-        except ImportError:
-            from pipelines import boilerplate, captions
-            boilerplate.clean_article(article, boilerplate.site_phrases(article.site))
-            captions.clean_article(article)
-        else:
-            clean_and_tokenize(article)
+        clean_and_tokenize(article)
     except ArticleDrop as exc:
         return f"{type(exc).__name__}: {exc}"
     return None
-
-
-def chain_name() -> str:
-    try:
-        import pipelines.chain  # noqa: F401
-        return "pipelines.chain.clean_and_tokenize"
-    except ImportError as exc:
-        return f"boilerplate + captions (chain not importable: {exc})"
 
 
 def run_ours(html: str, page: RealPage, site: Site, use_rules: bool, repeat: int = 1) -> Result:
@@ -369,7 +349,7 @@ def main(argv=None) -> int:
     pages = article_pages(folder)
     score_page(pages[0])                     # warm up: imports and caches are not timed
     per_page = {p.name: score_page(p, args.repeat) for p in pages}
-    print(f"{len(pages)} article pages in {folder}; cleaning chain: {chain_name()}\n")
+    print(f"{len(pages)} article pages in {folder}; cleaning chain: pipelines.chain.clean_and_tokenize\n")
     print_pages(per_page, args.verbose)
     print_totals(per_page)
     print_listings({p.name: score_listing(p) for p in listing_pages(folder)}, args.verbose)

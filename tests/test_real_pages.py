@@ -213,3 +213,56 @@ def test_anchoring_puts_back_headings_and_drops_lines_from_beside_the_article():
     lines = [f"{PARA} Một.", f"{PARA} Hai.", f"{PARA} Ba.", f"- {other}"]
     assert anchor_lines(lines, tree) == ["Mùa chè mới", f"{PARA} Một.", "Giá chè tăng",
                                          f"{PARA} Hai.", f"{PARA} Ba.", "Lan Anh"]
+
+
+# -- pages that are not articles ---------------------------------------------------------
+@pytest.mark.parametrize("name", LISTINGS)
+@pytest.mark.parametrize("known_site", [True, False])
+def test_listing_page_gives_no_row(real_pages, name, known_site):
+    """A section page yields no row, with or without the site's rules (unknown domain)."""
+    from crawler.pages import NoArticle, extract_article
+    from crawler.registry import site_for_url
+    listing = page(real_pages, name, "listing")
+    url = listing.url if known_site else "https://unknown-paper.vn/" + listing.url.split("/", 3)[3]
+    site = site_for_url(url)
+    assert (site is not None) == known_site
+    with pytest.raises(NoArticle, match="^not an article: "):
+        extract_article(listing.html(), url, site)
+
+
+# -- floors may not be lowered silently ----------------------------------------------------
+FLOOR_FLAG = "ALLOW-FLOOR-DROP:"
+
+
+def _floor_values(data: dict, prefix: str = "") -> dict[str, float]:
+    values = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            values.update(_floor_values(value, f"{prefix}{key}."))
+        elif isinstance(value, (int, float)) and not key.startswith("max_"):
+            values[f"{prefix}{key}"] = value
+    return values
+
+
+def test_floors_are_not_lowered_without_a_flagged_commit():
+    """Compare the floors with the previous committed version of the file; a lower floor needs
+    a commit message carrying 'ALLOW-FLOOR-DROP: <reason>' (and max_* ceilings may not rise)."""
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+    path = "tests/quality_floors.json"
+    commits = git("log", "--format=%H", "--", path).stdout.split()
+    if git("rev-parse", "--git-dir").returncode or not commits:
+        pytest.skip("no git history of the floors file")
+    current = json.loads((ROOT / path).read_text("utf-8"))
+    changed = git("diff", "--quiet", "HEAD", "--", path).returncode != 0
+    base = commits[0] if changed else (commits[1] if len(commits) > 1 else None)
+    if base is None:
+        return
+    before = json.loads(git("show", f"{base}:{path}").stdout)
+    old, new = _floor_values(before), _floor_values(current)
+    lowered = [k for k in old if k in new and new[k] < old[k]] + [k for k in old if k not in new]
+    raised = [k for k in ("max_leaks", "max_caption_copies") if current.get(k, 0) > before.get(k, 0)]
+    message = "" if changed else git("log", "-1", "--format=%B", commits[0]).stdout
+    if lowered or raised:
+        assert FLOOR_FLAG in message, (f"floors lowered {lowered + raised} without "
+                                       f"'{FLOOR_FLAG} <reason>' in the commit message")

@@ -12,6 +12,7 @@ from crawler.items import Article
 from crawler.pages import generic
 from crawler.pages.bylines import is_publisher, looks_like_byline, split_byline
 from crawler.pages.dates import clean_printed, has_clock, parse_any, parse_iso, parse_printed
+from crawler.pages.page_kind import listing_reason
 from crawler.pages.html_text import (element_lines, element_text, parse_html, remove_element,
                                      text_key)
 from crawler.pages.metadata import (canonical_url, first_time_element, json_ld_article,
@@ -228,6 +229,9 @@ class ArticlePage:
         lines, author = split_byline(lines, author, self.publishers)
         if not lines:
             raise NoArticle("not an article: no body text")
+        listing = listing_reason(self.tree, lines, self.url(), self.site)
+        if listing:
+            raise NoArticle(listing)
         return Article(
             url=self.url(), site=self.site.id if self.site else "generic", title=title or "",
             lead=lead, text="\n".join(([lead] if lead else []) + lines),

@@ -1,22 +1,190 @@
-"""`sites`: the site registry on the command line."""
+"""`sites` (the registry: list, add by induction, check against a page) and `links`
+(what the spider would request from a saved page) on the command line."""
 from __future__ import annotations
 
 import json
+import sys
+import unicodedata
+from pathlib import Path
+from urllib.parse import urlsplit
 
-from crawler.cli import command
+from crawler.cli import Parser, UserError, command, formatter
+
+SITES_EXAMPLES = """examples:
+  python -m crawler sites --status active --region "Tây Nguyên"
+  python -m crawler sites --province "Bình Thuận" --json
+  python -m crawler sites --status active --ids
+  python -m crawler sites add https://baolaocai.vn/ --page a.html b.html c.html
+  python -m crawler sites check baolaocai --page x.html --url https://baolaocai.vn/x-post1.html"""
 
 
+# -- sites ----------------------------------------------------------------------------------
 def add_sites_args(p):
+    from crawler.registry import STATUSES
     p.add_argument("--json", action="store_true", help="print a JSON list of site objects")
+    p.add_argument("--ids", action="store_true", help="print the ids only, one per line")
+    p.add_argument("--region", help="socio-economic region (part of its name)")
+    p.add_argument("--province", help="province now or before the 2025 merger")
+    p.add_argument("--status", choices=sorted(STATUSES), help="active, merged, archive-only...")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser)
+    add = actions.add_parser("add", formatter_class=formatter,
+                             help="induce a site's TOML from saved article pages and print it",
+                             epilog="example:\n  python -m crawler sites add https://baolaocai.vn/ "
+                                    "--page a.html b.html c.html > new-site.toml")
+    add.add_argument("url", help="the site's home page (its host is the site's domain)")
+    add.add_argument("--page", nargs="+", required=True, metavar="FILE",
+                     help="2-5 saved article pages of the site (FILE or FILE=URL)")
+    add.add_argument("--id", dest="site_id", help="registry id (default: from the domain)")
+    add.add_argument("--name", help="the paper's name as it prints it")
+    check = actions.add_parser("check", formatter_class=formatter,
+                               help="show what a site's rules extract from a saved page",
+                               epilog="example:\n  python -m crawler sites check cafef --page "
+                                      "saved.html --url https://cafef.vn/x-188260307071033787.chn")
+    check.add_argument("site_id", metavar="ID")
+    check.add_argument("--page", required=True, type=Path, metavar="FILE")
+    check.add_argument("--url", help="the URL the page was served from (default: on the site's "
+                                     "domain, named after the file)")
 
 
-@command("sites", "list the registered sites", "python -m crawler sites --json", args=add_sites_args)
+@command("sites", "list, add (by rule induction) and check registered sites",
+         SITES_EXAMPLES.split("\n", 1)[1].strip(), args=add_sites_args)
 def cmd_sites(args) -> int:
+    if args.action == "add":
+        return sites_add(args)
+    if args.action == "check":
+        return sites_check(args)
+    return sites_list(args)
+
+
+def _fold(text: str | None) -> str:
+    return unicodedata.normalize("NFC", text or "").casefold().strip()
+
+
+def select_sites(sites, region=None, province=None, status=None) -> list:
+    """Sites matching every filter given; --province matches the province now or before."""
+    return [s for s in sites
+            if (not status or s.status == status)
+            and (not region or _fold(region) in _fold(s.region))
+            and (not province or _fold(province) in (_fold(s.province),
+                                                    _fold(s.province_before_2025)))]
+
+
+def sites_list(args) -> int:
     from crawler.registry import load_registry
-    sites = load_registry().values()
-    if args.json:
+    sites = select_sites(load_registry().values(), args.region, args.province, args.status)
+    if not sites:
+        raise UserError("no registered site matches the filters")
+    if args.ids:
+        print("\n".join(s.id for s in sites))
+    elif args.json:
         print(json.dumps([s.to_json() for s in sites], ensure_ascii=False, indent=1))
-        return 0
-    for s in sites:
-        print(f"{s.id:<22} {s.status:<8} {s.province or '-':<14} {s.domains[0]:<32} {s.name}")
+    else:
+        for s in sites:
+            merged = f" -> {s.successor}" if s.successor else ""
+            print(f"{s.id:<18} {s.status + merged:<26} {s.province or '-':<16} "
+                  f"{s.domains[0]:<26} {s.name}")
+    return 0
+
+
+def _read_html(path: Path) -> str:
+    from pipelines.encoding import UndecodableError, decode_html
+    try:
+        return decode_html(path.read_bytes())[0]
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror}") from None
+    except UndecodableError as exc:
+        raise UserError(f"{path}: undecodable: {exc}") from None
+
+
+def _page_url(site_url: str, page: str, html: str | None = None) -> tuple[Path, str]:
+    """FILE=URL gives the page's own URL; else the page's canonical URL on the site's host,
+    else one named after the file."""
+    file, sep, url = page.partition("=http")
+    if sep:
+        return Path(file), "http" + url
+    host = urlsplit(site_url).hostname or ""
+    canonical = _canonical(html, site_url) if html else None
+    if canonical and (urlsplit(canonical).hostname or "").removeprefix("www.") == \
+            host.removeprefix("www."):
+        return Path(page), canonical
+    return Path(page), site_url.rstrip("/") + "/" + Path(page).name
+
+
+def _canonical(html: str, base: str) -> str | None:
+    from crawler.pages.html_text import parse_html
+    from crawler.pages.metadata import canonical_url
+    url = canonical_url(parse_html(html), base, lambda u: True)
+    return url if url != base else None
+
+
+def sites_add(args) -> int:
+    from crawler import induce
+    from crawler.pages import NoArticle
+    if not args.url.startswith(("http://", "https://")):
+        raise UserError(f"{args.url!r} is not an http(s) URL")
+    if len(args.page) > 5:
+        raise UserError("give at most 5 pages")
+    samples = []
+    for page in args.page:
+        file = Path(page.partition("=http")[0])
+        html = _read_html(file)
+        file, url = _page_url(args.url, page, html)
+        try:
+            samples.append(induce.read_sample(html, url, file.name))
+        except NoArticle as exc:
+            raise UserError(f"{file}: {exc}") from None
+    induced = induce.induce(samples)
+    induced.data.update({k: v for k, v in (("id", args.site_id), ("name", args.name)) if v})
+    induce.site_of(induced)          # what is printed loads: a bad id fails here, in one line
+    print(induce.to_toml(induced), end="")
+    if len(samples) < 2:
+        print("vnnews: note: one page only; give 2-5 to tell the template from the articles",
+              file=sys.stderr)
+    return 0
+
+
+def sites_check(args) -> int:
+    """Exit 0 when every field looks right, 2 when some field is flagged."""
+    from crawler import induce
+    from crawler.registry import get_site
+    site = get_site(args.site_id)
+    html = _read_html(args.page)
+    url = args.url or _page_url(f"https://{site.domains[0]}/", str(args.page), html)[1]
+    findings = induce.check_page(site, html, url)
+    for f in findings:
+        print(f"{f.field:<9} {f.value[:110]}")
+        if f.problem:
+            print(f"{'':<9} !! {f.problem}")
+    return 2 if any(f.problem for f in findings) else 0
+
+
+# -- links ----------------------------------------------------------------------------------
+def add_links_args(p):
+    p.add_argument("file", type=Path, metavar="FILE.html")
+    p.add_argument("--url", required=True, help="the URL the page was served from")
+    p.add_argument("--site", help="registry id: use its rules (default: rule-free discovery)")
+    p.add_argument("--all", action="store_true",
+                   help="also the listing/pagination pages and feeds it would follow, "
+                        "as 'listing<TAB>URL' and 'feed<TAB>URL'")
+
+
+@command("links", "print the article URLs the spider would request from a saved page",
+         "python -m crawler links page.html --url https://baolaocai.vn/thoi-su/ --all",
+         args=add_links_args)
+def cmd_links(args) -> int:
+    from crawler import discovery
+    from crawler.registry import Site, get_site
+    html = _read_html(args.file)
+    host = urlsplit(args.url).hostname
+    if not host:
+        raise UserError(f"--url {args.url!r} is not an absolute URL")
+    site = get_site(args.site) if args.site else Site(id="generic", name=host, domains=(host,))
+    articles, listings = discovery.listing_links(html, args.url, site, site.owns)
+    lines = list(articles)
+    if args.all:
+        lines += [f"listing\t{u}" for u in listings]
+        if not site.feeds:           # the spider keeps to the feeds a TOML declares
+            lines += [f"feed\t{u}" for u in discovery.page_feeds(html, args.url) if site.owns(u)]
+    if lines:
+        print("\n".join(lines))
     return 0

@@ -1,6 +1,19 @@
 """Where the article URLs come from: listing pages, RSS/Atom feeds, sitemaps.
 
 Pure functions over page text; the spider decides what to request.
+
+A site with URL rules (`[urls] article`, `article_links` selectors) is read by its rules.
+A site without them is read rule-free, by URL shape and page structure:
+
+- a link is an article when its URL looks like one (slug + numeric id, -post123.html,
+  .chn, date paths) and is not a tag, author, video, gallery or print page;
+- on a listing page only the main list counts: links in the header, menus, footer,
+  sidebars and "most read" boxes are left out, and so is everything after the list's
+  pagination (other sections' boxes, long-form strips);
+- a link whose shape (id-less slug) differs from the page's dominant article shape is a
+  section or topic page, not an article;
+- section pages to walk are the menu links that are not articles;
+- feeds come from <link rel=alternate> (else common feed paths), sitemaps from robots.txt.
 """
 from __future__ import annotations
 
@@ -22,12 +35,44 @@ _ARTICLE_SHAPES = [re.compile(p) for p in (
     r"-(post|d|p|a|n)\d{3,}\.html?$",       # -post123.html, -d538952.html
     r"/\d{4}/\d{1,2}/\d{1,2}/[^/]+",        # date paths
     r"[-_/]\d{8,}(\.html?)?$",              # ...-20250612.html, /2495349
-    r"/[a-z0-9]+(-[a-z0-9]+){3,}\.html?$",  # long slug .html
+    r"/[a-z0-9]+(-[a-z0-9]+){3,}\.html?$",  # long slug .html (the weakest shape)
 )]
-_NOT_ARTICLE = re.compile(r"/(tag|tags|tu-khoa|chu-de|tac-gia|author|video|videos|clip|"
-                          r"gallery|photo|anh|emagazine|print|in-bai|search|tim-kiem|rss|"
-                          r"login|dang-nhap|lien-he|contact)(/|\.|-|$)", re.I)
+_SLUG_ONLY = _ARTICLE_SHAPES[-1]
+# A whole path segment naming a non-article page; "video-..." and "tag-..." slugs too, but
+# not "anh-..." (ảnh hưởng, ánh sáng start many headlines).
+_NOT_ARTICLE = re.compile(
+    r"/(tag|tags|tu-khoa|chu-de|tac-gia|author|video|videos|print|in-bai|search|tim-kiem|rss|"
+    r"login|dang-nhap|lien-he|contact)(/|\.|-|$)"
+    r"|/(clip|gallery|galleries|album|photo|photos|anh|emagazine|podcasts?|multimedia)(/|\.|$)",
+    re.I)
 _NEXT_WORDS = re.compile(r"^(trang sau|sau|tiếp|xem tiếp|next|»|›|>>?)$", re.I)
+
+# Class/id words of the blocks around the main list: header, menus, footer, sidebars,
+# most-read boxes, tag strips, banners. Right-hand columns are named "box-right",
+# "container__right"...; a lone "right" is often a utility class ("text-right", "dt-right-0").
+_SIDE_BLOCK = re.compile(
+    r"(^|[\s_-])(header|footer|menu|submenu|megamenu|nav|navbar|navigation|breadcrumbs?|"
+    r"sidebar|aside|widget|most-?views?|most-?read|popular|trending|xem-?nhieu|doc-?nhieu|"
+    r"tags?|topics?|events?|banner|login|share|social|comments?)(?=[\s_-]|$)"
+    r"|(col|column|box|container|side|block|content|zone|area|cot)[_-]*(right|phai)(?=[\s_-]|$)"
+    r"|(^|[\s_-])right[_-]*(col|column|side|sidebar|box|content|block|zone)(?=[\s_-]|$)")
+_SIDE_TAGS = {"header", "footer", "nav", "aside"}
+_MENU_BLOCK = re.compile(r"(^|[\s_-])(header|menu|submenu|megamenu|nav|navbar|navigation)"
+                         r"(?=[\s_-]|$)")
+# Where a main list ends: its pagination, or a load-more button (a link to a section page
+# saying "Xem thêm" under a home-page box is not one).
+_LIST_END = re.compile(r"(^|[\s_-])(pagination|pagation|paging|pager|phan-?trang|page-?nav|"
+                       r"page-?numbers)(?=[\s_-]|$)")
+_LOAD_MORE = re.compile(r"(^|[\s_-])(load-?more|view-?more|xem-?them)(?=[\s_-]|$)")
+LIST_MIN_BEFORE_END = 3       # a pagination block above the list does not end it
+MAX_MENU_SECTIONS = 60
+_NOT_PAGE = re.compile(r"\.(jpe?g|png|gif|webp|svg|pdf|xml|rss|json|js|css|mp4|mp3|zip)$", re.I)
+
+FEED_TYPES = ("application/rss+xml", "application/atom+xml")
+# Tried, in this order, on a site that declares no feed; an HTML page at /rss is the
+# index of section feeds many Vietnamese papers publish.
+COMMON_FEED_PATHS = ("/rss", "/rss.xml", "/feed", "/rss/home.rss")
+COMMON_SITEMAP_PATHS = ("/sitemap.xml",)
 
 
 @dataclass(frozen=True)
@@ -36,6 +81,7 @@ class Link:
     published: datetime | None = None
 
 
+# -- article URLs ---------------------------------------------------------------------
 def looks_like_article(url: str) -> bool:
     """Rule-free recognition of article URLs by shape."""
     path = urlsplit(url).path
@@ -50,6 +96,18 @@ def is_article_url(url: str, site: Site) -> bool:
     return site.is_article_url(url) if site.urls.article else looks_like_article(url)
 
 
+def rule_free(site: Site) -> bool:
+    """No article rules: the page structure decides which links are the list."""
+    return not site.urls.article and not site.selectors.get("article_links")
+
+
+def has_id(url: str) -> bool:
+    """The URL carries an id or a date (every shape but the id-less slug)."""
+    path = urlsplit(url).path
+    return any(p.search(path) for p in _ARTICLE_SHAPES[:-1])
+
+
+# -- listing pages ----------------------------------------------------------------------
 def _anchors(tree, selectors: tuple[str, ...]):
     if not selectors:
         return tree.xpath("//a[@href]")
@@ -72,18 +130,95 @@ def _resolve(href: str, page_url: str) -> str | None:
 def listing_links(html: str, page_url: str, site: Site, on_site) -> tuple[list[str], list[str]]:
     """(article URLs, listing/pagination URLs) of a listing page, in page order.
 
-    `on_site(url)` says whether a URL belongs to the crawl (the spider knows mirrors).
-    """
+    `on_site(url)` says whether a URL belongs to the crawl (the spider knows mirrors)."""
     tree = parse_html(html)
-    articles, listings = [], []
+    if rule_free(site):
+        articles = main_list_links(tree, page_url, site, on_site)
+    else:
+        articles = _rule_links(tree, page_url, site, on_site)
+    listings = []
+    for url in next_pages(tree, page_url, site) + section_pages(tree, page_url, site, on_site):
+        if on_site(url) and url not in listings and url not in articles and url != page_url:
+            listings.append(url)
+    return articles, listings
+
+
+def _rule_links(tree, page_url: str, site: Site, on_site) -> list[str]:
+    articles = []
     for a in _anchors(tree, site.selectors.get("article_links", ())):
         url = _resolve(a.get("href"), page_url)
         if url and on_site(url) and is_article_url(url, site) and url not in articles:
             articles.append(url)
-    for url in next_pages(tree, page_url, site) + section_pages(tree, page_url, site):
-        if on_site(url) and url not in listings and url not in articles and url != page_url:
-            listings.append(url)
-    return articles, listings
+    return articles
+
+
+def main_list_links(tree, page_url: str, site: Site, on_site) -> list[str]:
+    """Rule-free: the article links of the page's main list, in page order."""
+    found = [(a, url) for a in tree.xpath("//a[@href]")
+             if (url := _resolve(a.get("href"), page_url)) and on_site(url)
+             and is_article_url(url, site)]
+    found = _dominant_shape(found)
+    kept = [(a, url) for a, url in found if not in_side_block(a)]
+    kept = _before_list_end(tree, kept)
+    # A page whose every link sits in a "side" block (odd markup): better all than none.
+    return list(dict.fromkeys(url for _, url in (kept or found)))
+
+
+def _dominant_shape(found: list) -> list:
+    """Drop id-less slug links when most links carry an id: they are sections or topics
+    ("/xe/tu-van-mua-xe.htm" beside "...-20260307075519174.htm")."""
+    urls = {url for _, url in found}
+    with_id = {url for url in urls if has_id(url)}
+    if len(with_id) * 2 < len(urls):
+        return found
+    return [(a, url) for a, url in found if url in with_id]
+
+
+def _label(node) -> str:
+    """Class and id of an element, camelCase split ("loadMostViewTop" -> load-most-view-top)."""
+    raw = f"{node.get('class') or ''} {node.get('id') or ''}"
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", raw).lower()
+
+
+def in_side_block(anchor) -> bool:
+    """The link sits in a header, menu, footer, sidebar, most-read box or tag strip."""
+    ancestors = [n for n in anchor.iterancestors() if n.tag not in ("body", "html")]
+    for i, node in enumerate(ancestors):
+        # <header>/<footer> inside an <article> teaser are part of the item
+        teaser = node.tag in ("header", "footer") and any(
+            a.tag == "article" for a in ancestors[i + 1:])
+        if (node.tag in _SIDE_TAGS and not teaser) or _SIDE_BLOCK.search(_label(node)):
+            return True
+    return False
+
+
+def _before_list_end(tree, kept: list) -> list:
+    """Links before the end of the first pagination (or load-more) block that follows the
+    start of the list: what comes after it are other sections' boxes."""
+    if not kept:
+        return kept
+    order = {node: i for i, node in enumerate(tree.iter())}
+    positions = sorted(order[a] for a, _ in kept)
+    for start, end in _list_ends(tree, order):
+        if sum(p < start for p in positions) >= LIST_MIN_BEFORE_END:
+            return [(a, url) for a, url in kept if order[a] < end]
+    return kept
+
+
+def _list_ends(tree, order: dict):
+    """(first, last) document positions of pagination and load-more blocks, in order."""
+    for node in tree.iter():
+        if not isinstance(node.tag, str) or node.tag in ("body", "html"):
+            continue
+        label = _label(node)
+        if _LIST_END.search(label) or (_LOAD_MORE.search(label) and not _real_links(node)):
+            last = max(order.get(n, 0) for n in node.iter())
+            yield order[node], last
+
+
+def _real_links(node) -> bool:
+    anchors = [node] if node.tag == "a" else node.xpath(".//a")
+    return any(_resolve(a.get("href"), "http://x/") for a in anchors)
 
 
 def next_pages(tree, page_url: str, site: Site) -> list[str]:
@@ -101,13 +236,70 @@ def next_pages(tree, page_url: str, site: Site) -> list[str]:
     return [u for u in dict.fromkeys(urls) if u and not site.is_denied(u)]
 
 
-def section_pages(tree, page_url: str, site: Site) -> list[str]:
-    """Links matching the site's listing patterns (section pages)."""
+def section_pages(tree, page_url: str, site: Site, on_site=None) -> list[str]:
+    """Section pages: links matching the site's listing patterns; rule-free, menu links."""
     if not site.urls.listing:
-        return []
+        return menu_sections(tree, page_url, site, on_site) if rule_free(site) else []
     urls = (_resolve(a.get("href"), page_url) for a in tree.xpath("//a[@href]"))
     return [u for u in dict.fromkeys(urls)
             if u and site.is_listing_url(u) and not site.is_denied(u)]
+
+
+def menu_sections(tree, page_url: str, site: Site, on_site=None) -> list[str]:
+    """Rule-free sections: on-site menu links that are neither articles nor utility pages
+    (search, login, tags, feeds, files), at most two path segments deep."""
+    on_site = on_site or site.owns
+    found = []
+    for a in tree.xpath("//a[@href]"):
+        url = _resolve(a.get("href"), page_url)
+        if url and url not in found and _is_section(url, site, on_site) and _in_menu(a):
+            found.append(url)
+    return found[:MAX_MENU_SECTIONS]
+
+
+def _is_section(url: str, site: Site, on_site) -> bool:
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    return (on_site(url) and 0 < len(segments) <= 2 and not parts.query
+            and not looks_like_article(url) and not _NOT_ARTICLE.search(parts.path)
+            and not _NOT_PAGE.search(parts.path) and not site.is_denied(url))
+
+
+def _in_menu(anchor) -> bool:
+    return any(node.tag == "nav" or _MENU_BLOCK.search(_label(node))
+               for node in anchor.iterancestors() if node.tag not in ("body", "html"))
+
+
+# -- feeds ------------------------------------------------------------------------------
+def page_feeds(html_or_tree, page_url: str) -> list[str]:
+    """Feeds a page declares: <link rel="alternate" type="application/rss+xml|atom+xml">."""
+    tree = parse_html(html_or_tree) if isinstance(html_or_tree, str) else html_or_tree
+    urls = []
+    for link in tree.xpath("//link[@href][@type]"):
+        rel = (link.get("rel") or "").lower().split()
+        if "alternate" in rel and link.get("type").strip().lower() in FEED_TYPES:
+            url = _resolve(link.get("href"), page_url)
+            if url and url not in urls:
+                urls.append(url)
+    return urls
+
+
+def feed_index_links(html: str, page_url: str, on_site) -> list[str]:
+    """Feeds listed by an HTML feed index (the /rss page): links to .rss files or under /rss/."""
+    tree = parse_html(html)
+    urls = page_feeds(tree, page_url)
+    for a in tree.xpath("//a[@href]"):
+        url = _resolve(a.get("href"), page_url)
+        path = urlsplit(url).path.lower() if url else ""
+        if url and on_site(url) and url != page_url and url not in urls and (
+                path.endswith((".rss", ".atom")) or "/rss/" in path or path.endswith("/feed")):
+            urls.append(url)
+    return urls
+
+
+def origin_urls(page_url: str, paths) -> list[str]:
+    """Absolute URLs of root paths on the page's origin (robots.txt, common feed paths)."""
+    return [urljoin(page_url, path) for path in paths]
 
 
 def _xml(body: bytes):
@@ -128,6 +320,14 @@ def _feed_date(text: str | None) -> datetime | None:
         return localize(parsedate_to_datetime(text.strip()))
     except (TypeError, ValueError, IndexError):
         return parse_iso(text)
+
+
+def looks_like_html(body: bytes) -> bool:
+    """An HTML page (a feed index, an error page) rather than an XML feed or sitemap."""
+    head = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<?xml", b"<rss", b"<feed", b"<urlset", b"<sitemapindex")):
+        return False
+    return b"<html" in head or head.startswith(b"<!doctype html")
 
 
 def feed_links(body: bytes, feed_url: str) -> list[Link]:
@@ -154,6 +354,7 @@ def feed_links(body: bytes, feed_url: str) -> list[Link]:
     return links
 
 
+# -- sitemaps ---------------------------------------------------------------------------
 def sitemap_links(body: bytes, sitemap_url: str) -> tuple[list[Link], list[str]]:
     """(page links with lastmod / news publication date, child sitemap URLs)."""
     root = _xml(body)

@@ -48,6 +48,7 @@ class NewsSpider(scrapy.Spider):
         self.since = date.fromisoformat(since) if since else None
         self.max_articles = int(max_articles or 0)
         self.saved: dict[str, int] = {}
+        self.feeds_probed: set[str] = set()     # sites whose common feed paths were tried
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -87,6 +88,8 @@ class NewsSpider(scrapy.Spider):
                 yield self.request(site, url, self.parse_feed, kind="feed")
             for url in site.sitemaps:
                 yield self.request(site, url, self.parse_sitemap, kind="sitemap")
+            if not site.feeds and not site.sitemaps:
+                yield self.robots_request(site)
 
     def request(self, site: Site, url: str, callback, kind: str, **meta):
         """Feeds, listings and sitemaps are asked for with conditional GET."""
@@ -142,6 +145,7 @@ class NewsSpider(scrapy.Spider):
         articles, listings = discovery.listing_links(html, response.url, site,
                                                      lambda u: self.on_site(site, u))
         public = self.public_url(site, response.url)
+        yield from self.discover_feeds(site, html, response.url)
         yield from self.article_requests(site, articles, public)
         if articles and all(self.incremental.is_known(self.public_url(site, u)) for u in articles):
             return      # a page of known articles only: older pages hold nothing new
@@ -154,6 +158,9 @@ class NewsSpider(scrapy.Spider):
         self.count_response(response)
         site = self.site_of(response)
         if not self.fresh(response, site):
+            return
+        if discovery.looks_like_html(response.body):      # /rss: an index of section feeds
+            yield from self.feed_index(site, response)
             return
         links = [link for link in discovery.feed_links(response.body, response.url)
                  if self.on_site(site, link.url)]
@@ -169,6 +176,53 @@ class NewsSpider(scrapy.Spider):
             yield self.request(site, url, self.parse_sitemap, kind="sitemap")
         links = [p for p in pages if self.on_site(site, p.url) and discovery.is_article_url(p.url, site)]
         yield from self.article_requests(site, links, self.public_url(site, response.url))
+
+    # -- rule-free discovery: sitemaps from robots.txt, declared or common feeds ------------
+    def robots_request(self, site: Site):
+        """robots.txt of a site declaring no feed or sitemap, read for its Sitemap: lines;
+        never conditional (a 304 would hide the sitemaps)."""
+        home = site.start_urls[0] if site.start_urls else f"https://{site.domains[0]}/"
+        (url,) = discovery.origin_urls(home, ["/robots.txt"])
+        return self.probe(site, url, self.parse_robots, "robots").replace(headers={})
+
+    def probe(self, site: Site, url: str, callback, kind: str):
+        """A request for a URL the site may well not have: a miss is expected, not an error."""
+        return self.request(site, url, callback, kind=kind).replace(errback=self.on_probe_miss)
+
+    def parse_robots(self, response):
+        self.count_response(response)
+        site = self.site_of(response)
+        text = getattr(response, "text", "") if response.status == 200 else ""
+        declared = discovery.robots_sitemaps(text)
+        urls = [u for u in declared if self.on_site(site, u)] or \
+            discovery.origin_urls(response.url, discovery.COMMON_SITEMAP_PATHS)
+        for url in urls:
+            yield self.probe(site, url, self.parse_sitemap, "sitemap")
+
+    def discover_feeds(self, site: Site, html: str, page_url: str):
+        """Feeds a listing page declares (<link rel=alternate>); else, once per site, the
+        common feed paths. Sites with feeds in their TOML keep to those."""
+        if site.feeds:
+            return
+        feeds = [u for u in discovery.page_feeds(html, page_url) if self.on_site(site, u)]
+        for url in feeds:
+            yield self.request(site, url, self.parse_feed, kind="feed")
+        if not feeds and site.id not in self.feeds_probed:
+            self.feeds_probed.add(site.id)
+            for url in discovery.origin_urls(page_url, discovery.COMMON_FEED_PATHS):
+                yield self.probe(site, url, self.parse_feed, "feed")
+
+    def feed_index(self, site: Site, response):
+        html = self.decode(response, site)
+        for url in discovery.feed_index_links(html or "", response.url,
+                                              lambda u: self.on_site(site, u)):
+            yield self.request(site, url, self.parse_feed, kind="feed")
+
+    def on_probe_miss(self, failure):
+        request = failure.request
+        self.crawler.stats.inc_value(f"vnnews/probe_missed/{request.meta['site']}")
+        logger.info("no %s at %s: %s", request.meta["kind"], request.url,
+                    failure.value.__class__.__name__)
 
     def parse_article(self, response):
         self.count_response(response)

@@ -1,0 +1,232 @@
+"""Discovery without site rules: the main list of real listing pages (gold links), URL
+shapes, menus, feed autodiscovery, and crawls of fixture sites that have no TOML."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+
+import pandas as pd
+import pytest
+
+from conftest import LOCAL, ROOT, WEB, run_cli
+from crawler import discovery
+from crawler.registry import Site
+
+RECALL_FLOOR = PRECISION_FLOOR = 0.95
+RULEFREE = json.loads((WEB / "rulefree-news" / "_expected.json").read_text("utf-8"))
+
+
+def _load_eval():
+    spec = importlib.util.spec_from_file_location("eval_extraction",
+                                                  ROOT / "scripts" / "eval_extraction.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+ev = _load_eval()
+FOLDER = ev.real_pages_dir()
+LISTINGS = {p.name: p for p in ev.listing_pages(FOLDER)} if FOLDER else {}
+
+
+def rule_free(url: str) -> Site:
+    from urllib.parse import urlsplit
+    host = urlsplit(url).hostname
+    return Site(id="generic", name=host, domains=(host,))
+
+
+def listing_score(page) -> tuple[float, float]:
+    """(recall, precision) of rule-free discovery against the page's gold links; links of
+    a secondary list (nld) are allowed, neither found nor missed."""
+    site = rule_free(page.url)
+    found, _ = discovery.listing_links(page.html(), page.url, site, site.owns)
+    keys, gold = [ev._link_key(u) for u in found], [ev._link_key(u) for u in page.gold]
+    allowed = set(gold) | {ev._link_key(u) for u in page.allowed}
+    recall = len(set(keys) & set(gold)) / len(gold)
+    precision = sum(k in allowed for k in keys) / len(keys) if keys else 0.0
+    return recall, precision
+
+
+@pytest.mark.parametrize("name", sorted(LISTINGS) or ["(no real pages)"])
+def test_rule_free_discovery_on_real_listing_pages(name):
+    if not LISTINGS:
+        pytest.skip("real pages not found: set VNNEWS_REAL_PAGES to the folder holding "
+                    "MANIFEST.tsv and gold/ (default ../shared/real-pages)")
+    recall, precision = listing_score(LISTINGS[name])
+    assert recall >= RECALL_FLOOR and precision >= PRECISION_FLOOR, (recall, precision)
+
+
+# -- URL shapes ---------------------------------------------------------------------------
+@pytest.mark.parametrize("url, article", [
+    ("https://a.vn/anh-huong-cua-mua-lu-toi-san-xuat-post123.html", True),   # "ảnh hưởng"
+    ("https://a.vn/anh/bo-anh-mua-lua-post123.html", False),                 # photo section
+    ("https://a.vn/video-khoanh-khac-dep-196260305175419776.htm", False),
+    ("https://a.vn/gallery/le-hoi-123456.html", False),
+    ("https://a.vn/print/nong-dan-thu-hoach-186100.html", False),
+    ("https://a.vn/tac-gia/nguyen-van-a-123456.html", False),
+    ("https://a.vn/tu-khoa/lua-gao-123456.html", False),
+    ("https://a.vn/kinh-te/gia-lua-tang-manh-vu-he-thu.html", True),
+    ("https://a.vn/2025/06/12/gia-lua", True),
+])
+def test_article_url_shapes(url, article):
+    assert discovery.looks_like_article(url) is article
+
+
+def test_id_less_slugs_are_sections_when_the_page_has_ids():
+    page = """<main>
+      <a href="/tin-a-20260307075519174.htm">A</a><a href="/tin-b-20260307075519175.htm">B</a>
+      <a href="/tin-c-20260307075519176.htm">C</a><a href="/xe/tu-van-mua-xe.htm">Tư vấn</a>
+    </main>"""
+    site = rule_free("https://a.vn/")
+    articles, _ = discovery.listing_links(page, "https://a.vn/", site, site.owns)
+    assert articles == [f"https://a.vn/tin-{c}-2026030707551917{n}.htm"
+                        for c, n in ("a4", "b5", "c6")]
+
+
+# -- page structure -----------------------------------------------------------------------
+PAGE = """<html><body>
+<header class="site-header"><a href="/menu-bai-hot-post101.html">menu</a></header>
+<nav><a href="/thoi-su/">Thời sự</a><a href="/kinh-te/">Kinh tế</a>
+  <a href="/tim-kiem/">Tìm</a></nav>
+<div class="main-content">
+  <article class="item"><header><h3><a href="/tin-mot-post111.html">Một</a></h3></header>
+  </article>
+  <article class="item"><h3><a href="/tin-hai-post112.html">Hai</a></h3></article>
+  <article class="item"><h3><a href="/tin-ba-post113.html">Ba</a></h3></article>
+  <div class="pagination"><a href="/?page=2">2</a><a href="/?page=3">3</a></div>
+  <div class="box-other"><a href="/muc-khac-post114.html">Khác</a></div>
+</div>
+<div class="col-right"><a href="/doc-nhieu-post115.html">Đọc nhiều</a></div>
+<div id="loadMostViewTop"><a href="/xem-nhieu-post116.html">Xem nhiều</a></div>
+<div class="list-tag"><a href="/chu-de-a-post117.html">Chủ đề</a></div>
+<footer><a href="/chan-trang-post118.html">footer</a></footer>
+</body></html>"""
+
+
+def test_main_list_leaves_out_header_sidebars_and_what_follows_the_pagination():
+    site = rule_free("https://a.vn/")
+    articles, listings = discovery.listing_links(PAGE, "https://a.vn/", site, site.owns)
+    assert articles == ["https://a.vn/tin-mot-post111.html", "https://a.vn/tin-hai-post112.html",
+                        "https://a.vn/tin-ba-post113.html"]
+    assert "https://a.vn/thoi-su/" in listings and "https://a.vn/kinh-te/" in listings
+    assert "https://a.vn/tim-kiem/" not in listings
+
+
+def test_a_page_of_side_blocks_only_still_gives_its_links():
+    page = '<div class="sidebar"><a href="/tin-mot-post111.html">x</a></div>'
+    site = rule_free("https://a.vn/")
+    assert discovery.listing_links(page, "https://a.vn/", site, site.owns)[0] == \
+        ["https://a.vn/tin-mot-post111.html"]
+
+
+def test_a_load_more_link_to_a_section_does_not_end_the_list():
+    boxes = "".join(f'<section><a href="/s{i}/tin-{i}-post{i}01.html">x</a>'
+                    f'<a href="/s{i}/tin-{i}b-post{i}02.html">y</a>'
+                    f'<a href="/s{i}/tin-{i}c-post{i}03.html">z</a>'
+                    f'<a class="view-more" href="/s{i}/">Xem thêm</a></section>'
+                    for i in range(1, 4))
+    site = rule_free("https://a.vn/")
+    articles, _ = discovery.listing_links(f"<main>{boxes}</main>", "https://a.vn/", site, site.owns)
+    assert len(articles) == 9
+
+
+def test_rules_still_decide_for_configured_sites():
+    from crawler.registry import load_registry
+    site = load_registry()["demo-laocai"]
+    home = (WEB / "demo-laocai" / "index.html").read_text("utf-8")
+    url = f"https://{site.domains[0]}/"
+    articles, _ = discovery.listing_links(home, url, site, site.owns)
+    free, _ = discovery.listing_links(home, url, rule_free(url), rule_free(url).owns)
+    assert set(free) < set(articles)      # rules take every matching link, sidebars too
+
+
+# -- feeds ----------------------------------------------------------------------------------
+def test_page_feeds_and_feed_index():
+    head = """<html><head><link rel="alternate" type="application/rss+xml" href="/rss/home.rss">
+      <link rel="alternate" type="application/atom+xml" href="https://a.vn/atom.xml">
+      <link rel="alternate" hreflang="en" href="/en/"></head><body>
+      <a href="/rss/thoi-su.rss">Thời sự</a><a href="/kinh-te.rss">Kinh tế</a>
+      <a href="https://other.vn/x.rss">x</a><a href="/thoi-su/">Thời sự</a></body></html>"""
+    assert discovery.page_feeds(head, "https://a.vn/") == ["https://a.vn/rss/home.rss",
+                                                           "https://a.vn/atom.xml"]
+    index = discovery.feed_index_links(head, "https://a.vn/rss", lambda u: "//a.vn/" in u)
+    assert index[2:] == ["https://a.vn/rss/thoi-su.rss", "https://a.vn/kinh-te.rss"]
+    assert discovery.looks_like_html(b"\xef\xbb\xbf<!DOCTYPE html><html>")
+    assert not discovery.looks_like_html(b'<?xml version="1.0"?><rss><channel><description>'
+                                         b"&lt;html&gt;</description></channel></rss>")
+
+
+def test_fixture_home_pages_give_their_listed_articles():
+    home = (WEB / "rulefree-news" / "index.html").read_text("utf-8")
+    site = rule_free("http://127.0.0.1:1/")
+    articles, listings = discovery.listing_links(home, "http://127.0.0.1:1/", site, site.owns)
+    paths = [a.removeprefix("http://127.0.0.1:1") for a in articles]
+    assert paths == [p for p in RULEFREE["articles"] if RULEFREE["found_by"][p] == "home"]
+    assert not set(paths) & set(RULEFREE["never_requested"])
+    assert len(listings) == 4
+
+
+# -- crawls of sites without a TOML ----------------------------------------------------------
+def test_feed_and_news_sitemap_are_autodiscovered(web, tmp_path):
+    _, servers = web
+    server = servers["rulefree-news"]
+    out = tmp_path / "corpus"
+    result = run_cli("crawl", "--start-url", server.base_url + "/", "--out", out, *LOCAL)
+    assert result.returncode == 0, result.stderr
+    assert "errors:" not in result.stdout
+    frame = pd.read_parquet(out).set_index("url")
+    assert sorted(frame.index) == sorted(server.base_url + p for p in RULEFREE["articles"])
+    requested = server.requests
+    for path in RULEFREE["feeds"] + RULEFREE["sitemaps"] + ["/robots.txt"]:
+        assert path in requested, path
+    for path in RULEFREE["never_requested"]:
+        assert path not in requested, path
+    for path in RULEFREE["articles"]:
+        row = frame.loc[server.base_url + path]
+        assert row.title == RULEFREE["titles"][path]
+        assert row.published_at.isoformat() == RULEFREE["published"][path]
+        assert all(phrase not in row.text for phrase in RULEFREE["forbidden_in_text"])
+
+
+def test_common_feed_paths_and_an_html_feed_index(web, tmp_path):
+    """A site declaring no feed: /rss, /rss.xml, /feed, /rss/home.rss are tried; a miss is
+    no error, and an HTML page at /rss lists the section feeds, which are read."""
+    root, servers = web
+    site = root / "generic-news"
+    article = "/xa-hoi/chi-trong-feed-20250613.html"
+    source = site / "xa-hoi" / "nguoi-dan-ven-bien-chung-tay-lam-sach-bai-tam-20250612.html"
+    page = source.read_text("utf-8").replace("Sáng chủ nhật", "Sáng thứ bảy")
+    (site / article.lstrip("/")).write_text(page.replace(
+        "/xa-hoi/nguoi-dan-ven-bien-chung-tay-lam-sach-bai-tam-20250612.html", article), "utf-8")
+    (site / "rss").mkdir()
+    (site / "rss" / "index.html").write_text(
+        '<html><body><a href="/rss/xa-hoi.rss">Xã hội</a></body></html>', "utf-8")
+    (site / "rss" / "xa-hoi.rss").write_text(
+        f"<rss><channel><item><link>{{{{base_url}}}}{article}</link></item></channel></rss>",
+        "utf-8")
+    server = servers["generic-news"]
+    result = run_cli("crawl", "--start-url", server.base_url + "/", "--out", tmp_path / "c", *LOCAL)
+    assert result.returncode == 0, result.stderr
+    assert "errors:" not in result.stdout
+    for path in ("/robots.txt", "/rss", "/rss.xml", "/feed", "/rss/home.rss", "/rss/xa-hoi.rss",
+                 article):
+        assert path in server.requests, path
+    assert (server.base_url + article) in set(pd.read_parquet(tmp_path / "c").url)
+
+
+def main() -> int:
+    """`python tests/test_discovery_generic.py`: the figures the floors above check."""
+    if not LISTINGS:
+        print("real pages not found (VNNEWS_REAL_PAGES)", file=sys.stderr)
+        return 1
+    print(f"rule-free discovery vs gold links\n{'listing page':<18} {'recall':>6} {'precision':>9}")
+    for name, page in sorted(LISTINGS.items()):
+        recall, precision = listing_score(page)
+        print(f"{name:<18} {recall:6.3f} {precision:9.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test harvest eval eval-tokenize bench clean
+.PHONY: demo test harvest eval eval-tokenize bench bench-corpus clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ eval-tokenize: $(STAMP)  ## tokenisation F1 on underthesea's VLSP 2013 test set
 
 bench: $(STAMP)  ## tokenisation throughput, pool scaling and worker memory
 	$(PY) benchmarks/bench_tokenize.py
+
+bench-corpus: $(STAMP)  ## near-duplicate quality, marking 100k articles, corpus.load speed
+	$(PY) benchmarks/bench_corpus.py
 
 clean:
 	rm -rf demo-corpus .pytest_cache

@@ -1,5 +1,5 @@
-"""The parquet corpus: schema, atomic writer, reader."""
-from corpus.reader import load, scan
+"""The parquet corpus: schema, atomic writer, readers, near-duplicates, statistics, card."""
+from corpus.reader import files, load, parquet_glob, scan, scan_polars
 from corpus.schema import COLUMNS, SCHEMA
 
-__all__ = ["COLUMNS", "SCHEMA", "load", "scan"]
+__all__ = ["COLUMNS", "SCHEMA", "files", "load", "parquet_glob", "scan", "scan_polars"]

@@ -1,12 +1,35 @@
-"""Read the corpus: every committed parquet file under DIR (files starting with _ or . are
-state, logs and temp files, which pyarrow ignores)."""
+"""Read the corpus: every committed parquet file under DIR/<site>/<YYYY-MM>/. Files and
+directories starting with _ or . are state, logs and temp files: pyarrow and pandas skip them,
+and the glob below never reaches them (no state file ends in .parquet)."""
 from __future__ import annotations
 
+import operator
+from datetime import date, datetime
+from functools import reduce
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import pyarrow as pa
 import pyarrow.dataset as ds
 
-from corpus.schema import SCHEMA
+from corpus.schema import SCHEMA, VN_TZ
+
+# The layout's fixed depth, for readers that take a glob (polars, DuckDB, Hugging Face).
+GLOB = "*/*/*.parquet"
+
+
+def parquet_glob(directory: str | Path) -> str:
+    """`DIR/*/*/*.parquet`: the corpus files for polars, DuckDB or `datasets`."""
+    return str(Path(directory) / GLOB)
+
+
+def files(directory: str | Path) -> list[Path]:
+    """The committed parquet files, sorted (temp dot-files and _state are not matched)."""
+    return sorted(p for p in Path(directory).glob(GLOB) if not _hidden(p.relative_to(directory)))
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part[:1] in "._" for part in relative.parts)
 
 
 def scan(directory: str | Path) -> ds.Dataset:
@@ -14,11 +37,47 @@ def scan(directory: str | Path) -> ds.Dataset:
     return ds.dataset(str(directory), format="parquet", schema=SCHEMA)
 
 
-def load(directory: str | Path, columns: list[str] | None = None, sites=None):
-    """The corpus as a pandas DataFrame; `sites` restricts to some site ids."""
-    dataset = scan(directory)
-    where = ds.field("site").isin(list(sites)) if sites else None
-    return dataset.to_table(columns=columns, filter=where).to_pandas()
+def scan_polars(directory: str | Path):
+    """A lazy polars LazyFrame over the corpus (hive partitioning off: dirs are not key=value)."""
+    import polars as pl
+    paths = [str(p) for p in files(directory)]
+    if not paths:  # scan_parquet refuses an empty list; an empty corpus is still a table
+        return pl.from_arrow(SCHEMA.empty_table()).lazy()
+    return pl.scan_parquet(paths, hive_partitioning=False)
+
+
+def load(directory: str | Path, columns: list[str] | None = None, sites=None, since=None):
+    """The corpus as a pandas DataFrame.
+
+    `sites`: only these site ids. `since`: only articles published at or after this date or
+    time (a `date`, `datetime` or ISO string; dates and naive times are Vietnam time); rows
+    without a date are left out then. Both filters are pushed down to pyarrow, which skips
+    row groups by their statistics, and need not be among `columns`."""
+    return scan(directory).to_table(columns=columns, filter=where(sites, since)).to_pandas()
+
+
+def where(sites=None, since=None) -> ds.Expression | None:
+    """The pyarrow filter of `load`'s `sites` and `since` (None when there is none)."""
+    kept = [f for f in (ds.field("site").isin(list(sites)) if sites else None,
+                        ds.field("published_at") >= since_scalar(since) if since is not None else None)
+            if f is not None]
+    return reduce(operator.and_, kept) if kept else None
+
+
+def since_scalar(since) -> pa.Scalar:
+    """`since` as a published_at scalar; ValueError names the bad value."""
+    if isinstance(since, str):
+        try:
+            since = datetime.fromisoformat(since.strip())
+        except ValueError:
+            raise ValueError(f"since={since!r} is not an ISO date (YYYY-MM-DD[THH:MM])") from None
+    if isinstance(since, date) and not isinstance(since, datetime):
+        since = datetime(since.year, since.month, since.day)
+    if not isinstance(since, datetime):
+        raise ValueError(f"since={since!r} is not a date, datetime or ISO string")
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=ZoneInfo(VN_TZ))
+    return pa.scalar(since, type=pa.timestamp("us", tz=VN_TZ))
 
 
 def known_keys(directory: str | Path) -> tuple[set[str], set[str]]:

@@ -34,8 +34,8 @@ FIELDS = [
     ("run_id", pa.string(), "id of the crawl run that wrote the row (see _runs/)"),
     ("fetched_url", pa.string(), "URL the crawler requested, as linked (before redirects), on the site's own domain"),
     ("extraction", pa.string(), "which extractor produced the text: site-rules or generic"),
-    ("dup_of", pa.string(), "url of the canonical member when this row is a near-duplicate (reserved, null for now)"),
-    ("dup_cluster", pa.string(), "near-duplicate cluster id (reserved, null for now)"),
+    ("dup_of", pa.string(), "url of the near-duplicate cluster's canonical member (null for the canonical and for unique articles)"),
+    ("dup_cluster", pa.string(), "near-duplicate cluster id: content_hash of its canonical member (null for unique articles)"),
 ]
 SCHEMA = pa.schema([pa.field(n, t, nullable=True) for n, t, _ in FIELDS],
                    metadata={"vnnews.schema_version": SCHEMA_VERSION})

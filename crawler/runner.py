@@ -45,6 +45,7 @@ class CrawlResult:
     reason: str
     log_file: Path
     warnings: list[str] = field(default_factory=list)
+    neardup: dict = field(default_factory=dict)
 
 
 def build_settings(request: CrawlRequest, run_id: str) -> Settings:
@@ -87,8 +88,24 @@ def run_crawl(request: CrawlRequest) -> CrawlResult:
             result, reports = assess(request, run_id, stats, state, log_file)
         finally:
             state.close()
+        mark_near_duplicates(request.out, result)
         write_manifest(request.out, run_id, finished_manifest(started, result, reports, result.warnings))
         return result
+
+
+def mark_near_duplicates(out: Path, result: CrawlResult) -> None:
+    """Compare the new articles with the whole corpus (corpus/neardup.py), under the run lock.
+    A failure leaves the corpus valid (atomic rewrites) and makes the run partial."""
+    from corpus import neardup
+    from crawler.health import EXIT_OK, EXIT_PARTIAL
+    if not any(out.rglob("*.parquet")):
+        return
+    try:
+        result.neardup = neardup.update(out)
+    except Exception as exc:    # noqa: BLE001 - reported, and the next run retries it
+        logger.exception("near-duplicate marking failed")
+        if result.exit_code == EXIT_OK:
+            result.exit_code, result.reason = EXIT_PARTIAL, f"partial: near-duplicate marking failed: {exc}"
 
 
 def start_manifest(request: CrawlRequest, run_id: str, log_file: Path) -> dict:

@@ -48,6 +48,9 @@ def format_summary(result, out: Path) -> str:
     errors = errors_by_kind(stats)
     if errors:
         lines.append("errors: " + ", ".join(f"{k} {v}" for k, v in errors.items()))
+    if result.neardup:
+        lines.append(f"near-duplicates in corpus: {result.neardup['duplicates']} rows in "
+                     f"{result.neardup['clusters']} clusters (marked in dup_of / dup_cluster)")
     lines += [f"warning: {w}" for w in result.warnings]
     lines.append(f"corpus: {out}   log: {result.log_file}")
     lines.append(f'load it: python -c "import pandas as pd; df = pd.read_parquet(\'{out}\'); '

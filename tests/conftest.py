@@ -1,6 +1,7 @@
 """Shared fixtures: the repo root, a copy of the fixture web served on 127.0.0.1, CLI runner."""
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -20,6 +21,18 @@ def run_cli(*args, timeout=300, env=None, **kwargs) -> subprocess.CompletedProce
     env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     return subprocess.run([sys.executable, "-m", "crawler", *map(str, args)], cwd=ROOT,
                           capture_output=True, text=True, timeout=timeout, env=env, **kwargs)
+
+
+def load_eval_extraction():
+    """scripts/eval_extraction.py as a module: the tests score exactly as `make eval` does."""
+    if "eval_extraction" in sys.modules:
+        return sys.modules["eval_extraction"]
+    spec = importlib.util.spec_from_file_location("eval_extraction",
+                                                  ROOT / "scripts" / "eval_extraction.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module          # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """End to end: the real CLI in a child process against the fixture web on 127.0.0.1."""
 import json
 import re
-import shutil
 
 import pandas as pd
 import pytest
@@ -147,6 +146,7 @@ def test_max_articles_and_since(web, tmp_path):
     assert capped.returncode == 0, capped.stderr
     assert len(pd.read_parquet(tmp_path / "capped")) == 2
     recent = crawl(servers, tmp_path / "recent", "--since", "2025-06-10", sites=["demo-laocai"])
+    assert recent.returncode == 0, recent.stderr
     frame = pd.read_parquet(tmp_path / "recent")
     published = EXPECTED["demo-laocai"]["published"]
     assert len(frame) == sum(v >= "2025-06-10" for v in published.values())

@@ -2,14 +2,13 @@
 shapes, menus, feed autodiscovery, and crawls of fixture sites that have no TOML."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 
 import pandas as pd
 import pytest
 
-from conftest import LOCAL, ROOT, WEB, run_cli
+from conftest import LOCAL, WEB, load_eval_extraction, run_cli
 from crawler import discovery
 from crawler.registry import Site
 
@@ -17,16 +16,7 @@ RECALL_FLOOR = PRECISION_FLOOR = 0.95
 RULEFREE = json.loads((WEB / "rulefree-news" / "_expected.json").read_text("utf-8"))
 
 
-def _load_eval():
-    spec = importlib.util.spec_from_file_location("eval_extraction",
-                                                  ROOT / "scripts" / "eval_extraction.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-ev = _load_eval()
+ev = load_eval_extraction()
 FOLDER = ev.real_pages_dir()
 LISTINGS = {p.name: p for p in ev.listing_pages(FOLDER)} if FOLDER else {}
 

@@ -2,14 +2,13 @@
 as hand-written rules do (token F1 of SOURCE.md, after the cleaning chain)."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 import tomllib
 
 import pytest
 
-from conftest import ROOT, WEB
+from conftest import WEB, load_eval_extraction
 from crawler import induce
 from crawler.pages import extract_article
 from crawler.registry import get_site
@@ -20,16 +19,7 @@ EXPECTED = json.loads((WEB / "EXPECTED.json").read_text("utf-8"))
 RULEFREE = json.loads((WEB / "rulefree-news" / "_expected.json").read_text("utf-8"))
 
 
-def _load_eval():
-    spec = importlib.util.spec_from_file_location("eval_extraction",
-                                                  ROOT / "scripts" / "eval_extraction.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-ev = _load_eval()
+ev = load_eval_extraction()
 
 
 def cleaned_text(html: str, url: str, site) -> str:

@@ -8,7 +8,6 @@ gate and the report cannot disagree.
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -18,22 +17,15 @@ from pathlib import Path
 
 import pytest
 
+from conftest import load_eval_extraction
+
 ROOT = Path(__file__).resolve().parents[1]
 FLOORS = json.loads(Path(__file__).with_name("quality_floors.json").read_text("utf-8"))
 ARTICLES = sorted(FLOORS["article_f1"])
 LISTINGS = sorted(FLOORS["listing_recall"])
 
 
-def _load_eval():
-    spec = importlib.util.spec_from_file_location(
-        "eval_extraction", ROOT / "scripts" / "eval_extraction.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module          # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-ev = _load_eval()
+ev = load_eval_extraction()
 
 
 @pytest.fixture(scope="module")

@@ -79,12 +79,3 @@ def since_scalar(since) -> pa.Scalar:
         since = since.replace(tzinfo=ZoneInfo(VN_TZ))
     return pa.scalar(since, type=pa.timestamp("us", tz=VN_TZ))
 
-
-def known_keys(directory: str | Path) -> tuple[set[str], set[str]]:
-    """(URLs, content hashes) already committed: the cross-run dedup keys."""
-    if not Path(directory).is_dir():
-        return set(), set()
-    table = scan(directory).to_table(columns=["url", "fetched_url", "content_hash"])
-    urls = {u for col in ("url", "fetched_url") for u in table.column(col).to_pylist() if u}
-    hashes = {h for h in table.column("content_hash").to_pylist() if h}
-    return urls, hashes

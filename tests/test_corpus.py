@@ -7,7 +7,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from corpus import COLUMNS, SCHEMA, load
-from corpus.reader import known_keys
 from corpus.writer import CorpusWriter
 from crawler.items import Article
 
@@ -43,14 +42,11 @@ def test_layout_schema_and_roundtrip(tmp_path):
     assert str(row["published_at"].tz) == "Asia/Ho_Chi_Minh"
 
 
-def test_known_keys_and_load_filter(tmp_path):
-    assert known_keys(tmp_path / "missing") == (set(), set())
+def test_load_filters_by_site(tmp_path):
     writer = CorpusWriter(tmp_path, "r1")
     for i in range(3):
         writer.add(article(i, site="demo-laocai" if i else "demo-cantho"))
     writer.flush()
-    urls, hashes = known_keys(tmp_path)
-    assert "https://a.vn/bai-2-post2.html" in urls and hashes == {"h0", "h1", "h2"}
     assert len(load(tmp_path, columns=["url"], sites=["demo-cantho"])) == 1
 
 

@@ -46,7 +46,8 @@ def finished_manifest(started: dict, result, reports, warnings) -> dict:
             "dropped": {k.split("/", 1)[1]: v for k, v in stats.items()
                         if k.startswith("item_dropped_reasons_count/")},
             "sites": {r.site: asdict(r) for r in reports},
-            "files": stats.get("vnnews/files", []), "near_duplicates": result.neardup}
+            "files": stats.get("vnnews/files", []), "near_duplicates": result.neardup,
+            "site_boilerplate": result.boilerplate}
 
 
 def load_manifests(out: Path) -> list[dict]:

@@ -46,6 +46,7 @@ class CrawlResult:
     log_file: Path
     warnings: list[str] = field(default_factory=list)
     neardup: dict = field(default_factory=dict)
+    boilerplate: dict = field(default_factory=dict)
 
 
 def build_settings(request: CrawlRequest, run_id: str) -> Settings:
@@ -83,29 +84,33 @@ def run_crawl(request: CrawlRequest) -> CrawlResult:
         setup_logging(log_file)
         started = start_manifest(request, run_id, log_file)
         state = prepare_state(request.out)
+        settings = build_settings(request, run_id)
         try:
-            stats = crawl(request, run_id, state)
+            stats = crawl(request, settings, state)
             result, reports = assess(request, run_id, stats, state, log_file)
         finally:
             state.close()
-        mark_near_duplicates(request.out, result)
+        post_process(request.out, result, settings.getint("TOKENIZE_WORKERS"))
         write_manifest(request.out, run_id, finished_manifest(started, result, reports, result.warnings))
         return result
 
 
-def mark_near_duplicates(out: Path, result: CrawlResult) -> None:
-    """Compare the new articles with the whole corpus (corpus/neardup.py), under the run lock.
-    A failure leaves the corpus valid (atomic rewrites) and makes the run partial."""
-    from corpus import neardup
+def post_process(out: Path, result: CrawlResult, workers: int) -> None:
+    """Whole-corpus passes, under the run lock, so their result depends only on the set of
+    pages: site-level boilerplate lines (corpus/site_boilerplate.py), then near-duplicate
+    marks (corpus/neardup.py). A failure leaves the corpus valid (atomic rewrites; the next
+    run redoes the pass) and makes the run partial."""
+    from corpus import neardup, site_boilerplate
     from crawler.health import EXIT_OK, EXIT_PARTIAL
     if not any(out.rglob("*.parquet")):
         return
     try:
+        result.boilerplate = site_boilerplate.update(out, workers)
         result.neardup = neardup.update(out)
     except Exception as exc:    # noqa: BLE001 - reported, and the next run retries it
-        logger.exception("near-duplicate marking failed")
+        logger.exception("corpus post-processing failed")
         if result.exit_code == EXIT_OK:
-            result.exit_code, result.reason = EXIT_PARTIAL, f"partial: near-duplicate marking failed: {exc}"
+            result.exit_code, result.reason = EXIT_PARTIAL, f"partial: post-processing failed: {exc}"
 
 
 def start_manifest(request: CrawlRequest, run_id: str, log_file: Path) -> dict:
@@ -131,9 +136,9 @@ def prepare_state(out: Path) -> HarvestState:
     return state
 
 
-def crawl(request: CrawlRequest, run_id: str, state: HarvestState) -> dict:
+def crawl(request: CrawlRequest, settings: Settings, state: HarvestState) -> dict:
     from crawler.spiders.news import NewsSpider
-    process = AsyncCrawlerProcess(build_settings(request, run_id))
+    process = AsyncCrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     crawler.vnnews_state = state
     process.crawl(crawler, site=",".join(request.sites) or None, start_url=request.start_url,

@@ -48,6 +48,9 @@ def format_summary(result, out: Path) -> str:
     errors = errors_by_kind(stats)
     if errors:
         lines.append("errors: " + ", ".join(f"{k} {v}" for k, v in errors.items()))
+    if result.boilerplate.get("rows_cleaned"):
+        lines.append(f"site boilerplate: {result.boilerplate['lines']} repeated lines learned, "
+                     f"removed from {result.boilerplate['rows_cleaned']} rows")
     if result.neardup:
         lines.append(f"near-duplicates in corpus: {result.neardup['duplicates']} rows in "
                      f"{result.neardup['clusters']} clusters (marked in dup_of / dup_cluster)")

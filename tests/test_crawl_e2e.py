@@ -176,3 +176,21 @@ def test_demo_command(tmp_path):
     assert "pd.read_parquet" in result.stdout and "dropped:" in result.stdout
     frame = pd.read_parquet(tmp_path / "demo")
     assert len(frame) == sum(len(EXPECTED[s]["articles"]) for s in EXPECTED)
+
+
+def test_line_repeated_across_a_site_is_learned_and_removed(web, tmp_path):
+    """A sign-off no rule names, printed in every article body, leaves the corpus."""
+    root, servers = web
+    sign_off = "Mời bạn đọc gửi tin bài về hộp thư của toà soạn"
+    marker = 'itemprop="articleBody">'
+    for page in (root / "demo-laocai").glob("*-post*.html"):
+        html = page.read_text(encoding="utf-8")
+        page.write_text(html.replace(marker, f"{marker}<p>{sign_off}</p>", 1), encoding="utf-8")
+    out = tmp_path / "corpus"
+    result = crawl(servers, out, sites=["demo-laocai"])
+    assert result.returncode == 0, result.stderr
+    assert "site boilerplate: 1 repeated lines learned" in result.stdout
+    frame = pd.read_parquet(out)
+    assert len(frame) == len(EXPECTED["demo-laocai"]["articles"])
+    assert not frame.text.str.contains(sign_off).any()
+    assert not frame.tokens.str.contains("toà_soạn").any()

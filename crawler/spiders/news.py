@@ -237,8 +237,7 @@ class NewsSpider(scrapy.Spider):
             return
         article.url = self.public_url(site, article.url)
         # As linked, before redirects: the key that stops the next run requesting it again.
-        linked = response.meta.get("redirect_urls", [response.url])[0]
-        article.fetched_url = self.public_url(site, linked)
+        article.fetched_url = self.linked_urls(site, response)[0]
         article.site, article.province = site.id, site.province
         article.crawled_at = utc_now()
         article.run_id = run_id_for(self.crawler)

@@ -32,17 +32,20 @@ POOL_MIN_TEXTS = 50    # below this, starting worker processes costs more than i
 READ_COLUMNS = ["url", "site", "lead", "text", "dup_of"]
 
 
-def learn(rows: list[dict]) -> dict[str, dict[str, int]]:
-    """{site: {line key: pages}} of the repeated short lines of each site."""
-    pages = defaultdict(Counter)
+def page_lines(row: dict) -> set[str]:
+    """Keys of the short lines of a page that may count as boilerplate (not its lead)."""
+    if row["dup_of"]:
+        return set()
+    return {line_key(line) for line in (row["text"] or "").splitlines()
+            if len(line.split()) <= MAX_WORDS and line != row["lead"]} - {""}
+
+
+def learn(rows) -> dict[str, int]:
+    """{line key: pages} of the lines found on at least MIN_PAGES of these pages."""
+    pages = Counter()
     for row in rows:
-        if row["dup_of"]:
-            continue
-        keys = {line_key(line) for line in (row["text"] or "").splitlines()
-                if len(line.split()) <= MAX_WORDS and line != row["lead"]}
-        pages[row["site"]].update(keys - {""})
-    return {site: {k: n for k, n in sorted(counts.items()) if n >= MIN_PAGES}
-            for site, counts in sorted(pages.items())}
+        pages.update(page_lines(row))
+    return {key: n for key, n in sorted(pages.items()) if n >= MIN_PAGES}
 
 
 def cleaned(row: dict, repeated: dict[str, int]) -> str:
@@ -51,26 +54,34 @@ def cleaned(row: dict, repeated: dict[str, int]) -> str:
     return "\n".join(kept)
 
 
-def corpus_rows(directory: Path) -> list[tuple[str, dict]]:
-    """(file, row) of every committed row, files in sorted order."""
-    out = []
+def site_files(directory: Path) -> dict[str, list[str]]:
+    """{site: its parquet files}: DIR/<site>/<month>/*.parquet."""
+    files = defaultdict(list)
     for path in sorted(scan(directory).files):
+        files[Path(path).relative_to(directory).parts[0]].append(path)
+    return files
+
+
+def site_rows(paths: list[str]):
+    """(file, row) of a site's rows, one file in memory at a time."""
+    for path in paths:
         for row in pq.read_table(path, columns=READ_COLUMNS, schema=SCHEMA).to_pylist():
-            out.append((path, row))
-    return out
+            yield path, row
 
 
 def update(directory: str | Path, workers: int = 2) -> dict:
     """Learn each site's repeated lines over the whole corpus and rewrite the rows holding
-    them (atomically, file by file; re-running after a crash finishes the job)."""
+    them (atomically, file by file; re-running after a crash finishes the job). One site at a
+    time, two passes over its files: memory holds line counts, not the corpus."""
     directory = Path(directory)
-    rows = corpus_rows(directory)
-    learned = learn([row for _, row in rows])
-    changes = defaultdict(dict)                     # file -> {url: new text}
-    for path, row in rows:
-        repeated = learned.get(row["site"], {})
-        if repeated and (text := cleaned(row, repeated)) != (row["text"] or ""):
-            changes[path][row["url"]] = text
+    learned, changes = {}, defaultdict(dict)          # changes: file -> {url: new text}
+    for site, paths in site_files(directory).items():
+        learned[site] = repeated = learn(row for _, row in site_rows(paths))
+        if not repeated:
+            continue
+        for path, row in site_rows(paths):
+            if (text := cleaned(row, repeated)) != (row["text"] or ""):
+                changes[path][row["url"]] = text
     rewrite(changes, workers)
     save_learned(directory, learned)
     return {"sites": sum(1 for v in learned.values() if v), "lines": sum(map(len, learned.values())),

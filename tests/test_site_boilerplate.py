@@ -70,10 +70,9 @@ def test_too_few_pages_or_long_lines_stay(tmp_path):
 
 
 def test_near_duplicate_copies_do_not_count():
-    learned = site_boilerplate.learn(
-        [{"site": "t", "lead": None, "text": "Dòng chung", "dup_of": "x" if i else None}
-         for i in range(6)])
-    assert learned == {"t": {}}
+    page = {"lead": None, "text": "Dòng chung"}
+    assert site_boilerplate.learn([{**page, "dup_of": None}] * 6) == {"dòng chung": 6}
+    assert site_boilerplate.learn([{**page, "dup_of": "x" if i else None} for i in range(6)]) == {}
 
 
 @pytest.mark.parametrize("lead", [None, FOOTER])

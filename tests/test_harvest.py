@@ -132,7 +132,7 @@ def test_concurrent_harvest_exits_75_and_stale_lock_is_taken_over(web, tmp_path)
                                                "since": "2020-01-01"}))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     first = subprocess.Popen([sys.executable, "-m", "crawler", *map(str, harvest_args(servers, out)),
-                              "-s", "DOWNLOAD_DELAY=0.2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"],
+                              "-s", "DOWNLOAD_DELAY=0.4", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"],
                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while str(first.pid) not in (out / "_run.lock").read_text() and time.monotonic() < deadline:

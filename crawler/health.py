@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 
 from corpus.pipeline import FILLED_FIELDS
+from crawler.stats_keys import stats_under
 
 EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 2
 CLEAN_FINISH = {"finished", "max_articles", "closespider_itemcount", "closespider_timeout"}
@@ -18,10 +19,6 @@ ZERO_YIELD_RUNS = 5           # runs in a row without a new article: possibly dr
 
 def _sum(stats: dict, prefix: str) -> int:
     return sum(v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int))
-
-
-def _by_suffix(stats: dict, prefix: str) -> dict[str, int]:
-    return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
 
 
 @dataclass
@@ -39,13 +36,13 @@ class SiteReport:
     @classmethod
     def from_stats(cls, stats: dict, site: str) -> "SiteReport":
         new = stats.get(f"vnnews/saved/{site}", 0)
-        filled = _by_suffix(stats, f"vnnews/filled/{site}/")
+        filled = stats_under(stats, f"vnnews/filled/{site}/")
         return cls(site=site, requests=_sum(stats, f"vnnews/requests/{site}/"),
                    responses=_sum(stats, f"vnnews/responses/{site}/"),
                    article_pages=stats.get(f"vnnews/responses/{site}/article", 0),
                    no_text_pages=stats.get(f"vnnews/dropped/{site}/NotAnArticle", 0),
-                   new_articles=new, errors=_by_suffix(stats, f"vnnews/errors/{site}/"),
-                   dropped=_by_suffix(stats, f"vnnews/dropped/{site}/"),
+                   new_articles=new, errors=stats_under(stats, f"vnnews/errors/{site}/"),
+                   dropped=stats_under(stats, f"vnnews/dropped/{site}/"),
                    fill_rates={f: round(filled.get(f, 0) / new, 3) for f in FILLED_FIELDS} if new else {})
 
     def problem(self, history: list[tuple]) -> str | None:

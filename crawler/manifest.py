@@ -9,6 +9,8 @@ from dataclasses import asdict
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from crawler.stats_keys import DROP_PREFIX, stats_under
+
 RUNS_DIR = "_runs"
 PACKAGES = ("vnnews", "scrapy", "underthesea", "trafilatura", "pyarrow", "pandas")
 
@@ -43,8 +45,7 @@ def finished_manifest(started: dict, result, reports, warnings) -> dict:
             "reason": result.reason, "warnings": warnings,
             "articles_new": sum(r.new_articles for r in reports),
             "pages_fetched": stats.get("response_received_count", 0),
-            "dropped": {k.split("/", 1)[1]: v for k, v in stats.items()
-                        if k.startswith("item_dropped_reasons_count/")},
+            "dropped": stats_under(stats, DROP_PREFIX),
             "sites": {r.site: asdict(r) for r in reports},
             "files": stats.get("vnnews/files", []), "near_duplicates": result.neardup,
             "site_boilerplate": result.boilerplate}

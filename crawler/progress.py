@@ -8,11 +8,13 @@ import time
 from scrapy import signals
 from twisted.internet import task
 
+from crawler.stats_keys import DROP_PREFIX, stats_under
+
 logger = logging.getLogger("vnnews.progress")
 
 
 def drops_total(stats: dict) -> int:
-    return sum(v for k, v in stats.items() if k.startswith("item_dropped_reasons_count/"))
+    return sum(stats_under(stats, DROP_PREFIX).values())
 
 
 def progress_line(stats: dict, elapsed: float) -> str:

@@ -3,21 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-DROP_PREFIX = "item_dropped_reasons_count/"
-
-
-def drops_by_reason(stats: dict) -> dict[str, int]:
-    return {k[len(DROP_PREFIX):]: v for k, v in sorted(stats.items()) if k.startswith(DROP_PREFIX)}
-
-
-def saved_by_site(stats: dict) -> dict[str, int]:
-    prefix = "vnnews/saved/"
-    return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
-
-
-def errors_by_kind(stats: dict) -> dict[str, int]:
-    prefix = "vnnews/errors/"
-    return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
+from crawler.stats_keys import DROP_PREFIX, stats_under
 
 
 def corpus_counts(out: Path) -> dict[str, tuple[int, int]]:
@@ -32,20 +18,20 @@ def corpus_counts(out: Path) -> dict[str, tuple[int, int]]:
 
 def format_summary(result, out: Path) -> str:
     stats = result.stats
+    new = stats_under(stats, "vnnews/saved/")
     lines = [f"run {result.run_id}: {result.reason} (exit {result.exit_code})",
              f"pages fetched: {stats.get('response_received_count', 0)}, "
-             f"new articles: {sum(saved_by_site(stats).values())}, "
+             f"new articles: {sum(new.values())}, "
              f"new words: {stats.get('vnnews/saved_words', 0)}"]
     counts = corpus_counts(out)
-    new = saved_by_site(stats)
     for site in sorted(set(counts) | set(new)):
         articles, words = counts.get(site, (0, 0))
         added = f"+{new.get(site, 0)} new"
         lines.append(f"  {site:<24} {added:<10} {articles:>6} articles {words:>9} words in corpus")
-    drops = drops_by_reason(stats)
+    drops = stats_under(stats, DROP_PREFIX)
     if drops:
         lines.append("dropped: " + ", ".join(f"{k} {v}" for k, v in drops.items()))
-    errors = errors_by_kind(stats)
+    errors = stats_under(stats, "vnnews/errors/")
     if errors:
         lines.append("errors: " + ", ".join(f"{k} {v}" for k, v in errors.items()))
     if result.boilerplate.get("rows_cleaned"):

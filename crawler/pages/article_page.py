@@ -149,7 +149,7 @@ class ArticlePage:
             for node in nodes:          # a lead inside the body must not be read twice
                 remove_element(node)
             return text or None
-        return generic.find_lead(self.tree, self.rules)
+        return generic.find_lead(self.tree)
 
     def body_lines(self) -> tuple[list[str], str]:
         """Body paragraphs and which extractor produced them."""

@@ -26,7 +26,7 @@ def body_lines(html: str, url: str, tree=None) -> list[str]:
     return anchor_lines(lines, tree) if tree is not None and lines else lines
 
 
-def find_lead(tree, rules: dict) -> str | None:
+def find_lead(tree) -> str | None:
     """The sapo: an element whose class or id names it so, else the printed meta description."""
     return _hinted_lead(tree) or _described_lead(tree)
 

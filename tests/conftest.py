@@ -35,6 +35,23 @@ def load_eval_extraction():
     return module
 
 
+def real_pages_or_skip() -> Path:
+    """The real-pages folder, or skip: it is outside the project and may be absent."""
+    folder = load_eval_extraction().real_pages_dir()
+    if folder is None:
+        pytest.skip("real pages not found: set VNNEWS_REAL_PAGES to the folder holding "
+                    "MANIFEST.tsv and gold/ (default ../shared/real-pages)")
+    return folder
+
+
+def publish(site_root: Path, name: str, html: str, label: str) -> None:
+    """Add a page to a served fixture site and link it from its home page, as a newsroom would."""
+    (site_root / name).write_text(html, encoding="utf-8")
+    home = site_root / "index.html"
+    home.write_text(home.read_text(encoding="utf-8").replace(
+        "</body>", f'<a href="/{name}">{label}</a></body>'), encoding="utf-8")
+
+
 @pytest.fixture
 def web(tmp_path):
     """A private copy of the fixture web (tests may add pages), one server per site."""

@@ -5,7 +5,7 @@ import re
 import pandas as pd
 import pytest
 
-from conftest import LOCAL, WEB, run_cli
+from conftest import LOCAL, WEB, publish, run_cli
 
 EXPECTED = json.loads((WEB / "EXPECTED.json").read_text(encoding="utf-8"))
 DEMO_SITES = ["demo-binhthuan", "demo-laocai", "demo-cantho"]
@@ -96,10 +96,7 @@ def test_same_text_under_new_url_is_dropped(first_crawl):
     source = next(site_root.glob("*-post40101.html"))
     copy = source.read_text(encoding="utf-8")
     copy = re.sub(r'<link rel="canonical"[^>]*>', "", copy)
-    (site_root / "ban-sao-bai-lua-post49999.html").write_text(copy, encoding="utf-8")
-    home = site_root / "index.html"
-    home.write_text(home.read_text(encoding="utf-8").replace(
-        "</body>", '<a href="/ban-sao-bai-lua-post49999.html">Bản sao</a></body>'), encoding="utf-8")
+    publish(site_root, "ban-sao-bai-lua-post49999.html", copy, "Bản sao")
     again = crawl(servers, out, sites=["demo-laocai"])
     assert again.returncode == 0
     assert "DuplicateContent 1" in again.stdout
@@ -111,10 +108,7 @@ def test_new_articles_are_added(first_crawl):
     site_root = root / "demo-laocai"
     source = next(site_root.glob("*-post40101.html")).read_text(encoding="utf-8")
     new = source.replace("Bát Xát", "Mường Khương").replace("post40101", "post40201")
-    (site_root / "muong-khuong-post40201.html").write_text(new, encoding="utf-8")
-    home = site_root / "index.html"
-    home.write_text(home.read_text(encoding="utf-8").replace(
-        "</body>", '<a href="/muong-khuong-post40201.html">Mới</a></body>'), encoding="utf-8")
+    publish(site_root, "muong-khuong-post40201.html", new, "Mới")
     before = len(pd.read_parquet(out))
     again = crawl(servers, out, sites=["demo-laocai"])
     assert again.returncode == 0

@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import LOCAL, ROOT, WEB, run_cli
+from conftest import LOCAL, ROOT, WEB, publish, run_cli
 
 EXPECTED = json.loads((WEB / "EXPECTED.json").read_text(encoding="utf-8"))
 SITES = ["demo-laocai", "demo-binhthuan"]
@@ -48,15 +48,10 @@ def add_articles(root, count):
     site = root / "demo-laocai"
     source_path = next(site.glob("*-post40101.html"))
     source = source_path.read_text(encoding="utf-8")
-    links = []
     for i in range(count):
         slug = f"bai-moi-so-{i}-post4030{i}"
         text = source.replace(source_path.stem, slug).replace("Bát Xát", f"Bảo Yên {i} Bát Xát")
-        (site / f"{slug}.html").write_text(text, encoding="utf-8")
-        links.append(f'<a href="/{slug}.html">Bài mới {i}</a>')
-    home = site / "index.html"
-    home.write_text(home.read_text(encoding="utf-8").replace("</body>", "".join(links) + "</body>"),
-                    encoding="utf-8")
+        publish(site, f"{slug}.html", text, f"Bài mới {i}")
     return {f"https://{EXPECTED['demo-laocai']['domain']}/{f'bai-moi-so-{i}-post4030{i}'}.html"
             for i in range(count)}
 

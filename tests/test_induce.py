@@ -8,7 +8,7 @@ import tomllib
 
 import pytest
 
-from conftest import WEB, load_eval_extraction
+from conftest import WEB, load_eval_extraction, real_pages_or_skip
 from crawler import induce
 from crawler.pages import extract_article
 from crawler.registry import get_site
@@ -47,10 +47,7 @@ def induced_from(site: str, paths: list[str]):
 # -- real pages -----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def cafef():
-    folder = ev.real_pages_dir()
-    if folder is None:
-        pytest.skip("real pages not found: set VNNEWS_REAL_PAGES to the folder holding "
-                    "MANIFEST.tsv and gold/ (default ../shared/real-pages)")
+    folder = real_pages_or_skip()
     return {p.name: p for p in ev.article_pages(folder) if p.name.startswith("cafef_article")}
 
 

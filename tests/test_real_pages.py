@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import load_eval_extraction
+from conftest import load_eval_extraction, real_pages_or_skip
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOORS = json.loads(Path(__file__).with_name("quality_floors.json").read_text("utf-8"))
@@ -30,12 +30,7 @@ ev = load_eval_extraction()
 
 @pytest.fixture(scope="module")
 def real_pages() -> Path:
-    """The real-pages folder, or skip: it is outside the project and may be absent."""
-    folder = ev.real_pages_dir()
-    if folder is None:
-        pytest.skip("real pages not found: set VNNEWS_REAL_PAGES to the folder holding "
-                    "MANIFEST.tsv and gold/ (default ../shared/real-pages)")
-    return folder
+    return real_pages_or_skip()
 
 
 def page(folder: Path, name: str, kind: str = "article"):

@@ -1,7 +1,7 @@
-"""`python -m corpus COMMAND`: see corpus/cli.py."""
+"""`python -m corpus COMMAND`: the corpus commands (crawler/cli/corpus.py)."""
 import sys
 
-from corpus.cli import main
+from crawler.cli.corpus import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -22,8 +22,10 @@ LENGTH_PNG = "length_distribution.png"
 MAX_LINES = 10  # provinces drawn one by one in the weekly plot; the rest are summed
 
 
-def write_card(directory: str | Path, out: str | Path | None = None) -> Path:
-    """Write README.md and the plots to `out` (default DIR/_card/); returns the README path."""
+def write_card(directory: str | Path, out: str | Path | None = None,
+               sources: dict | None = None) -> Path:
+    """Write README.md and the plots to `out` (default DIR/_card/); returns the README path.
+    `sources`: site id -> (name, domain) for the sources table (the site registry's)."""
     directory = Path(directory)
     out = Path(out) if out else directory / CARD_DIR
     out.mkdir(parents=True, exist_ok=True)
@@ -32,13 +34,13 @@ def write_card(directory: str | Path, out: str | Path | None = None) -> Path:
     plot_weekly(frame, out / WEEKLY_PNG)
     plot_lengths(frame, out / LENGTH_PNG)
     readme = out / "README.md"
-    _write_atomic(readme, render(figures))
+    _write_atomic(readme, render(figures, sources or {}))
     return readme
 
 
-def render(figures: dict) -> str:
-    """The card's Markdown."""
-    parts = [_summary(figures), _sources(figures), _provinces(figures), _quality(figures),
+def render(figures: dict, sources: dict | None = None) -> str:
+    """The card's Markdown; `sources` as in write_card."""
+    parts = [_summary(figures), _sources(figures, sources or {}), _provinces(figures), _quality(figures),
              "## Plots\n\n"
              f"![articles per week and province]({WEEKLY_PNG})\n\n"
              f"![article length in words]({LENGTH_PNG})\n", _schema(), _policies(), _loading()]
@@ -56,24 +58,14 @@ def _summary(figures: dict) -> str:
             f"{sum(1 for p in figures['provinces'] if p['province'] != stats.NATIONAL)}\n")
 
 
-def _sources(figures: dict) -> str:
-    registry = _registry()
+def _sources(figures: dict, sources: dict) -> str:
     rows = ["| site | name | domain | province | articles | words | first | last |",
             "|---|---|---|---|---:|---:|---|---|"]
     for row in figures["sites"]:
-        site = registry.get(row["site"])
-        name, domain = (site.name, site.domains[0]) if site else ("-", "-")
+        name, domain = sources.get(row["site"], ("-", "-"))
         rows.append(f"| {row['site']} | {name} | {domain} | {row['province'] or '-'} | "
                     f"{row['articles']:,} | {row['words']:,} | {_day(row['first'])} | {_day(row['last'])} |")
     return "## Sources and dates\n\n" + "\n".join(rows) + "\n"
-
-
-def _registry() -> dict:
-    try:
-        from crawler.registry import load_registry
-        return load_registry()
-    except Exception:  # the card must not fail because a site file is broken
-        return {}
 
 
 def _provinces(figures: dict) -> str:

@@ -34,12 +34,16 @@ ITEM_PIPELINES = {
     "pipelines.quality.QualityPipeline": 400,
     "pipelines.dedup.DedupPipeline": 500,
     "pipelines.tokenize.TokenizePipeline": 600,
-    "corpus.pipeline.CorpusPipeline": 900,
+    "crawler.harvest.store.CorpusPipeline": 900,
 }
 EXTENSIONS = {
-    "crawler.progress.Progress": 500,
+    "crawler.harvest.progress.Progress": 500,
     "scrapy.extensions.logstats.LogStats": None,   # Progress replaces it
 }
+
+# Services the text pipelines receive by dotted path (they import nothing of the crawler).
+DEDUP_KNOWN_KEYS = "crawler.harvest.state.saved_keys_for"
+BOILERPLATE_SITE_PHRASES = "crawler.sites.registry.boilerplate_phrases"
 
 CORPUS_DIR = "corpus-out"
 CORPUS_FLUSH_ROWS = 1000

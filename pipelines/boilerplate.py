@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from scrapy.utils.misc import load_object
+
 from pipelines.text_keys import line_key
 
 # A heading that opens a block of links: the heading and the headlines under it go.
@@ -78,14 +80,18 @@ def clean_article(article, extra_phrases: tuple[str, ...] = ()):
     return article
 
 
-def site_phrases(site_id: str) -> tuple[str, ...]:
-    from crawler.registry import load_registry
-    site = load_registry().get(site_id)
-    return site.boilerplate if site else ()
-
-
 class BoilerplatePipeline:
-    """Scrapy step: strip boilerplate lines from `text` (site phrases from the registry)."""
+    """Scrapy step: strip boilerplate lines from `text`. A site's own phrases come from the
+    callable the BOILERPLATE_SITE_PHRASES setting names (dotted path, site id -> phrases;
+    ours reads the site registry); unset, only the built-in phrases apply."""
+
+    def __init__(self, site_phrases=None):
+        self.site_phrases = site_phrases or (lambda site_id: ())
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        loader = crawler.settings.get("BOILERPLATE_SITE_PHRASES")
+        return cls(load_object(loader) if loader else None)
 
     def process_item(self, item):
-        return clean_article(item, site_phrases(item.site))
+        return clean_article(item, self.site_phrases(item.site))

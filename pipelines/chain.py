@@ -6,13 +6,15 @@ from pipelines import boilerplate, captions, normalize, quality
 from pipelines.tokenize import tokenize_article_text
 
 
-def clean_and_tokenize(article, min_words: int = quality.MIN_WORDS,
+def clean_and_tokenize(article, site_phrases: tuple[str, ...] = (),
+                       min_words: int = quality.MIN_WORDS,
                        min_vi_share: float = quality.MIN_VI_SHARE):
     """normalize -> boilerplate -> captions -> quality -> hash -> tokenize, in place.
+    `site_phrases`: the site's own boilerplate phrases (crawler.sites.registry).
 
     Raises the typed drop (pipelines.drops) that would drop the article in a crawl."""
     normalize.normalize_article(article)
-    boilerplate.clean_article(article, boilerplate.site_phrases(article.site))
+    boilerplate.clean_article(article, site_phrases)
     captions.clean_article(article)
     quality.check_article(article, min_words, min_vi_share)
     article.content_hash = normalize.content_hash(article.text)

@@ -1,8 +1,12 @@
 """Exact duplicates: one row per canonical URL and per normalised text, across runs.
 
-Keys already committed to the corpus are loaded when the crawl opens; keys of this run are
-added as items pass, so two URLs of one article in the same run also collapse."""
+Keys already committed to the corpus are loaded when the crawl opens, from the callable the
+DEDUP_KNOWN_KEYS setting names (dotted path; it takes the crawler and returns (urls, hashes);
+unset: only this run's keys); keys of this run are added as items pass, so two URLs of one
+article in the same run also collapse."""
 from __future__ import annotations
+
+from scrapy.utils.misc import load_object
 
 from pipelines.drops import DuplicateContent, DuplicateURL
 from pipelines.normalize import content_hash
@@ -17,10 +21,10 @@ class SeenKeys:
 
     @classmethod
     def for_crawler(cls, crawler) -> "SeenKeys":
-        """One instance per crawl, loaded from the harvest state of CORPUS_DIR."""
+        """One instance per crawl, loaded by DEDUP_KNOWN_KEYS (the harvest state, in ours)."""
         if not hasattr(crawler, "vnnews_seen"):
-            from corpus.state import state_for
-            crawler.vnnews_seen = cls(*state_for(crawler).saved_keys())
+            loader = crawler.settings.get("DEDUP_KNOWN_KEYS")
+            crawler.vnnews_seen = cls(*load_object(loader)(crawler)) if loader else cls()
         return crawler.vnnews_seen
 
     def check_and_add(self, article) -> None:

@@ -10,7 +10,7 @@ Article pages are scored against their hand-written gold (`gold/<page>.gold.json
 - title / author / date / category / captions / tags match rates (date: `published_raw`
   equals gold `published` as printed and `published_at` is that time; trafilatura only
   gives a day, so its date is compared by day).
-Listing pages: `crawler.discovery.listing_links` vs `gold/<page>.links.json`.
+Listing pages: `crawler.spiders.discovery.listing_links` vs `gold/<page>.links.json`.
 
 The pages are read where they are (VNNEWS_REAL_PAGES, default ../shared/real-pages beside
 the repository); nothing derived from them is stored in the project.
@@ -33,10 +33,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crawler.discovery import listing_links  # noqa: E402
+from crawler.spiders.discovery import listing_links  # noqa: E402
 from crawler.pages import NoArticle, extract_article  # noqa: E402
 from crawler.pages.dates import parse_any, parse_printed  # noqa: E402
-from crawler.registry import Site, site_for_url  # noqa: E402
+from crawler.sites.registry import Site, site_for_url  # noqa: E402
 
 EXTRACTORS = ("rules", "generic", "trafilatura")
 _TOKEN = re.compile(r"\w+")
@@ -152,10 +152,11 @@ class Result:
 def clean(article) -> str | None:
     """Run our cleaning chain in place (its tokenisation is not timed: extraction is timed
     on its own); returns the drop reason, if any."""
+    from crawler.sites.registry import boilerplate_phrases
     from pipelines.chain import clean_and_tokenize
     from pipelines.drops import ArticleDrop
     try:
-        clean_and_tokenize(article)
+        clean_and_tokenize(article, boilerplate_phrases(article.site))
     except ArticleDrop as exc:
         return f"{type(exc).__name__}: {exc}"
     return None

@@ -4,7 +4,7 @@ import json
 import pytest
 
 from conftest import run_cli
-from crawler.cli import COMMANDS
+from crawler.cli.main import COMMANDS
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))

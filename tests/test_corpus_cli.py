@@ -12,7 +12,7 @@ import pytest  # noqa: E402
 
 import corpus  # noqa: E402
 from corpus import neardup  # noqa: E402
-from corpus.cli import COMMANDS, main  # noqa: E402
+from crawler.cli.corpus import COMMANDS, main  # noqa: E402
 from corpus.schema import FIELDS  # noqa: E402
 from test_neardup import ROOT, national, republished, truncated, unrelated, write  # noqa: E402
 

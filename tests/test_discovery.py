@@ -1,5 +1,5 @@
-from crawler import discovery
-from crawler.registry import Site, UrlRules
+from crawler.spiders import discovery
+from crawler.sites.registry import Site, UrlRules
 import re
 
 SITE = Site(id="t", name="T", domains=("baothu.vn",),

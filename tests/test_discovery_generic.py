@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from conftest import LOCAL, WEB, load_eval_extraction, run_cli
-from crawler import discovery
-from crawler.registry import Site
+from crawler.spiders import discovery
+from crawler.sites.registry import Site
 
 RECALL_FLOOR = PRECISION_FLOOR = 0.95
 RULEFREE = json.loads((WEB / "rulefree-news" / "_expected.json").read_text("utf-8"))
@@ -123,7 +123,7 @@ def test_a_load_more_link_to_a_section_does_not_end_the_list():
 
 
 def test_rules_still_decide_for_configured_sites():
-    from crawler.registry import load_registry
+    from crawler.sites.registry import load_registry
     site = load_registry()["demo-laocai"]
     home = (WEB / "demo-laocai" / "index.html").read_text("utf-8")
     url = f"https://{site.domains[0]}/"

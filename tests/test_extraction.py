@@ -7,7 +7,7 @@ import pytest
 
 from crawler.pages import NoArticle, extract_article
 from crawler.pages.dates import parse_any, parse_printed
-from crawler.registry import Site, UrlRules
+from crawler.sites.registry import Site, UrlRules
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 P1 = "Sáng 17/6, Ủy ban nhân dân tỉnh tổ chức hội nghị tổng kết công tác phòng chống thiên tai."

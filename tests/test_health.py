@@ -1,7 +1,7 @@
 """Judging a run: exit codes, extraction collapse, field drift, zero-yield warnings."""
 import json
 
-from crawler.health import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, SiteReport, judge
+from crawler.harvest.health import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, SiteReport, judge
 
 
 def stats_for(site, new=10, pages=10, no_text=0, filled=None, errors=None, finish="finished"):

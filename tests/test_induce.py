@@ -9,9 +9,9 @@ import tomllib
 import pytest
 
 from conftest import WEB, load_eval_extraction, real_pages_or_skip
-from crawler import induce
+from crawler.sites import induce
 from crawler.pages import extract_article
-from crawler.registry import get_site
+from crawler.sites.registry import get_site
 
 REAL_F1_FLOOR = 0.95       # cafef: rules from one article, scored on the other's gold
 FIXTURE_F1_FLOOR = 0.98    # fixture sites: rules from 3 pages, scored on 3 others

@@ -8,7 +8,7 @@ import sys
 import pandas as pd
 
 from conftest import LOCAL, ROOT, WEB, run_cli
-from crawler.progress import Progress, progress_line
+from crawler.harvest.progress import Progress, progress_line
 
 
 class FakeStats:

@@ -123,7 +123,7 @@ from crawler.pages.anchor import anchor_lines  # noqa: E402
 from crawler.pages.bylines import is_publisher, looks_like_byline, split_byline  # noqa: E402
 from crawler.pages.dates import clean_printed, parse_printed  # noqa: E402
 from crawler.pages.html_text import parse_html  # noqa: E402
-from crawler.registry import Site  # noqa: E402
+from crawler.sites.registry import Site  # noqa: E402
 
 SITE = Site(id="t", name="Báo Thử", domains=("baothu.vn",),
             selectors={"title": ("h1",), "body": ("div.body",), "author": (".body .by",)})
@@ -208,7 +208,7 @@ def test_anchoring_puts_back_headings_and_drops_lines_from_beside_the_article():
 def test_listing_page_gives_no_row(real_pages, name, known_site):
     """A section page yields no row, with or without the site's rules (unknown domain)."""
     from crawler.pages import NoArticle, extract_article
-    from crawler.registry import site_for_url
+    from crawler.sites.registry import site_for_url
     listing = page(real_pages, name, "listing")
     url = listing.url if known_site else "https://unknown-paper.vn/" + listing.url.split("/", 3)[3]
     site = site_for_url(url)

@@ -1,6 +1,6 @@
 import pytest
 
-from crawler.registry import (RegistryError, generic_site, load_registry, load_site_file,
+from crawler.sites.registry import (RegistryError, generic_site, load_registry, load_site_file,
                               rebase_url)
 
 GOOD = '''

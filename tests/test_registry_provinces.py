@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.registry import SITES_DIR, load_registry, load_site_file
+from crawler.sites.registry import SITES_DIR, load_registry, load_site_file
 
 # Current province <- provinces merged into it (Resolution 202/2025/QH15 of 12 June 2025).
 MERGED_INTO = {

@@ -5,7 +5,7 @@ import random
 import pandas as pd
 import pytest
 
-from corpus import site_boilerplate
+from crawler.harvest import site_boilerplate
 from corpus.writer import CorpusWriter
 from crawler.items import Article
 

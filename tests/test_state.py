@@ -1,5 +1,5 @@
 """Harvest state: reconcile with committed files, saved outranks dropped, validators, temp files."""
-from corpus.state import HarvestState, remove_stale_temp_files
+from crawler.harvest.state import HarvestState, remove_stale_temp_files
 from corpus.writer import CorpusWriter
 from crawler.items import Article
 

@@ -11,8 +11,8 @@ LOCAL_SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
 
 
 def demo_request(out: Path, servers: dict):
-    from crawler.registry import load_registry
-    from crawler.runner import CrawlRequest
+    from crawler.sites.registry import load_registry
+    from crawler.harvest.runner import CrawlRequest
     sites = [s for s in servers if s in load_registry()]
     bases = ",".join(f"{s}={servers[s].base_url}" for s in sites)
     start = servers[GENERIC_SITE].base_url + "/" if GENERIC_SITE in servers else None
@@ -22,8 +22,8 @@ def demo_request(out: Path, servers: dict):
 
 def run_demo(out: Path) -> int:
     from crawler.demo.server import serve_web
-    from crawler.runner import run_crawl
-    from crawler.summary import format_summary
+    from crawler.harvest.runner import run_crawl
+    from crawler.harvest.summary import format_summary
     with serve_web(WEB_ROOT) as servers:
         result = run_crawl(demo_request(out, servers))
     print(format_summary(result, out))

@@ -18,7 +18,7 @@ from crawler.pages.html_text import (element_lines, element_text, parse_html, re
 from crawler.pages.metadata import (canonical_url, first_time_element, json_ld_article,
                                     json_ld_objects, ld_author, ld_breadcrumb, meta, meta_all,
                                     printed_author_texts, printed_date_texts)
-from crawler.registry import Site
+from crawler.sites.registry import Site
 
 # Caption containers used by Vietnamese CMSs, on top of a site's own `captions` selectors.
 DEFAULT_CAPTIONS = ("figcaption", ".PhotoCMS_Caption", ".image-caption", ".image_caption",

@@ -5,7 +5,7 @@ from importlib import import_module
 
 from crawler.items import Article
 from crawler.pages.article_page import ArticlePage, NoArticle
-from crawler.registry import Site
+from crawler.sites.registry import Site
 
 __all__ = ["NoArticle", "extract_article", "page_class_for"]
 

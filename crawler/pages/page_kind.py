@@ -29,7 +29,7 @@ def _headline_anchors(tree, min_words: int):
 
 def listing_reason(tree, lines: list[str], url: str, site=None) -> str | None:
     """'not an article: ...' when the page is a listing, else None."""
-    from crawler.discovery import is_article_url, looks_like_article
+    from crawler.pages.urls import is_article_url, looks_like_article
     if site is not None and site.urls.article:
         if not is_article_url(url, site):
             return f"not an article: {url} is not an article URL of {site.id}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from corpus.state import state_for
+from crawler.harvest.state import state_for
 
 # Drops that will happen again on a re-fetch: remember the URL. OverLimit and OutsideWindow
 # depend on this run's options, so those pages stay fetchable.

@@ -18,9 +18,9 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import deferred_from_coro
 
-from crawler import discovery
+from crawler.spiders import discovery
 from crawler.pages import NoArticle, extract_article
-from crawler.registry import RegistryError, Site, generic_site, get_site, rebase_url
+from crawler.sites.registry import RegistryError, Site, generic_site, get_site, rebase_url
 from corpus.schema import utc_now
 from corpus.writer import run_id_for
 from crawler.spiders.incremental import GONE_STATUSES, PERMANENT_DROPS, Incremental

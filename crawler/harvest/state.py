@@ -146,3 +146,8 @@ def state_for(crawler) -> HarvestState:
         state.reconcile()
         crawler.vnnews_state = state
     return crawler.vnnews_state
+
+
+def saved_keys_for(crawler) -> tuple[set[str], set[str]]:
+    """(URLs, content hashes) the corpus holds: the DEDUP_KNOWN_KEYS service of our crawls."""
+    return state_for(crawler).saved_keys()

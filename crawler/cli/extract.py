@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from crawler.pages import NoArticle, extract_article
-from crawler.registry import get_site, site_for_url
+from crawler.sites.registry import get_site, site_for_url
 from corpus.schema import json_row
 from pipelines.chain import clean_and_tokenize
 from pipelines.drops import ArticleDrop
@@ -12,7 +12,7 @@ from pipelines.encoding import UndecodableError, decode_html
 
 
 def extract_file(path: Path, url: str, site_id: str | None = None, generic: bool = False) -> dict:
-    from crawler.cli import UserError
+    from crawler.cli.main import UserError
     try:
         body = Path(path).read_bytes()
     except OSError as exc:
@@ -22,7 +22,7 @@ def extract_file(path: Path, url: str, site_id: str | None = None, generic: bool
         html, _ = decode_html(body)
         article = extract_article(html, url, site, use_rules=not generic)
         article.site = site.id if site else "generic"
-        clean_and_tokenize(article)
+        clean_and_tokenize(article, site.boilerplate if site else ())
     except UndecodableError as exc:
         raise UserError(f"undecodable: {exc}") from None
     except (NoArticle, ArticleDrop) as exc:

@@ -8,7 +8,7 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.cli import Parser, UserError, command, formatter
+from crawler.cli.main import Parser, UserError, command, formatter
 
 SITES_EXAMPLES = """examples:
   python -m crawler sites --status active --region "Tây Nguyên"
@@ -20,7 +20,7 @@ SITES_EXAMPLES = """examples:
 
 # -- sites ----------------------------------------------------------------------------------
 def add_sites_args(p):
-    from crawler.registry import STATUSES
+    from crawler.sites.registry import STATUSES
     p.add_argument("--json", action="store_true", help="print a JSON list of site objects")
     p.add_argument("--ids", action="store_true", help="print the ids only, one per line")
     p.add_argument("--region", help="socio-economic region (part of its name)")
@@ -70,7 +70,7 @@ def select_sites(sites, region=None, province=None, status=None) -> list:
 
 
 def sites_list(args) -> int:
-    from crawler.registry import load_registry
+    from crawler.sites.registry import load_registry
     sites = select_sites(load_registry().values(), args.region, args.province, args.status)
     if not sites:
         raise UserError("no registered site matches the filters")
@@ -118,7 +118,7 @@ def _canonical(html: str, base: str) -> str | None:
 
 
 def sites_add(args) -> int:
-    from crawler import induce
+    from crawler.sites import induce
     from crawler.pages import NoArticle
     if not args.url.startswith(("http://", "https://")):
         raise UserError(f"{args.url!r} is not an http(s) URL")
@@ -145,8 +145,8 @@ def sites_add(args) -> int:
 
 def sites_check(args) -> int:
     """Exit 0 when every field looks right, 2 when some field is flagged."""
-    from crawler import induce
-    from crawler.registry import get_site
+    from crawler.sites import induce
+    from crawler.sites.registry import get_site
     site = get_site(args.site_id)
     html = _read_html(args.page)
     url = args.url or _page_url(f"https://{site.domains[0]}/", str(args.page), html)[1]
@@ -172,8 +172,8 @@ def add_links_args(p):
          "python -m crawler links page.html --url https://baolaocai.vn/thoi-su/ --all",
          args=add_links_args)
 def cmd_links(args) -> int:
-    from crawler import discovery
-    from crawler.registry import Site, get_site
+    from crawler.spiders import discovery
+    from crawler.sites.registry import Site, get_site
     html = _read_html(args.file)
     host = urlsplit(args.url).hostname
     if not host:

@@ -8,7 +8,7 @@ import time
 from scrapy import signals
 from twisted.internet import task
 
-from crawler.stats_keys import DROP_PREFIX, stats_under
+from crawler.harvest.stats_keys import DROP_PREFIX, stats_under
 
 logger = logging.getLogger("vnnews.progress")
 

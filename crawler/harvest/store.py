@@ -1,11 +1,11 @@
 """Scrapy step that commits articles to the parquet corpus (last in the chain), then marks
-them in the harvest state: file first, state second (see corpus/state.py)."""
+them in the harvest state: file first, state second (see crawler/harvest/state.py)."""
 from __future__ import annotations
 
 import logging
 
 from corpus.faults import crash_point
-from corpus.state import state_for
+from crawler.harvest.state import state_for
 from corpus.writer import CorpusWriter, run_id_for
 from pipelines.drops import OverLimit
 

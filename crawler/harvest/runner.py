@@ -12,11 +12,11 @@ from pathlib import Path
 from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
 
-from corpus.state import HarvestState, remove_stale_temp_files
+from crawler.harvest.state import HarvestState, remove_stale_temp_files
 from corpus.writer import new_run_id
-from crawler.health import SiteReport, judge
-from crawler.manifest import finished_manifest, versions, write_manifest
-from crawler.runlock import RunLock
+from crawler.harvest.health import SiteReport, judge
+from crawler.harvest.manifest import finished_manifest, versions, write_manifest
+from crawler.harvest.runlock import RunLock
 
 logger = logging.getLogger("vnnews.run")
 
@@ -77,7 +77,7 @@ def setup_logging(log_file: Path) -> None:
 
 
 def run_crawl(request: CrawlRequest) -> CrawlResult:
-    """Raises crawler.runlock.Locked when another live run holds the output directory."""
+    """Raises crawler.harvest.runlock.Locked when another live run holds the output directory."""
     run_id = new_run_id()
     with RunLock(request.out).acquire(run_id):
         log_file = request.out / "_logs" / f"{run_id}.log"
@@ -97,11 +97,12 @@ def run_crawl(request: CrawlRequest) -> CrawlResult:
 
 def post_process(out: Path, result: CrawlResult, workers: int) -> None:
     """Whole-corpus passes, under the run lock, so their result depends only on the set of
-    pages: site-level boilerplate lines (corpus/site_boilerplate.py), then near-duplicate
+    pages: site-level boilerplate lines (crawler/harvest/site_boilerplate.py), then near-duplicate
     marks (corpus/neardup.py). A failure leaves the corpus valid (atomic rewrites; the next
     run redoes the pass) and makes the run partial."""
-    from corpus import neardup, site_boilerplate
-    from crawler.health import EXIT_OK, EXIT_PARTIAL
+    from corpus import neardup
+    from crawler.harvest import site_boilerplate
+    from crawler.harvest.health import EXIT_OK, EXIT_PARTIAL
     if not any(out.rglob("*.parquet")):
         return
     try:

@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from crawler.registry import RegistryError
+from crawler.sites.registry import RegistryError
 
 
 class UserError(Exception):
@@ -32,7 +32,7 @@ def command(name: str, help: str, example: str, args=None):
     """Register a sub-command; every command documents an example in its help.
 
     `args(parser)` adds the command's arguments. Commands may live in other modules
-    (crawler/cli_*.py), imported at the end of this one."""
+    (crawler/cli/*.py), imported at the end of this one."""
     def register(func):
         COMMANDS[name] = (func, help, example, args or (lambda parser: None))
         return func
@@ -69,8 +69,8 @@ def parse_duration(text: str) -> int:
 def crawl_request(args, command: str = "crawl"):
     from datetime import date
 
-    from crawler.registry import get_site
-    from crawler.runner import CrawlRequest
+    from crawler.sites.registry import get_site
+    from crawler.harvest.runner import CrawlRequest
     if not args.sites and not args.start_url:
         raise UserError("crawl: name at least one SITE or give --start-url")
     for site_id in args.sites:
@@ -117,9 +117,9 @@ def cmd_crawl(args) -> int:
 
 def run_and_report(request) -> int:
     """Run a crawl, print its summary; the exit code comes from the outcome (see README)."""
-    from crawler.runlock import EXIT_LOCKED, Locked
-    from crawler.runner import run_crawl
-    from crawler.summary import format_summary
+    from crawler.harvest.runlock import EXIT_LOCKED, Locked
+    from crawler.harvest.runner import run_crawl
+    from crawler.harvest.summary import format_summary
     check_writable(request.out)
     try:
         result = run_crawl(request)
@@ -143,7 +143,7 @@ def add_extract_args(p):
 @command("extract", "print the corpus row of one saved page as JSON",
          "python -m crawler extract page.html --url https://baolaocai.vn/x-post1.html", args=add_extract_args)
 def cmd_extract(args) -> int:
-    from crawler.extract_page import extract_file
+    from crawler.cli.extract import extract_file
     print(json.dumps(extract_file(args.file, args.url, args.site, args.generic),
                      ensure_ascii=False, indent=1))
     return 0
@@ -214,4 +214,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # Commands defined in their own modules register themselves on import.
-from crawler import cli_harvest, cli_sites  # noqa: E402,F401
+from crawler.cli import harvest, sites  # noqa: E402,F401

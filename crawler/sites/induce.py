@@ -22,7 +22,7 @@ from crawler.pages import extract_article
 from crawler.pages.dates import clean_printed, parse_any, parse_printed
 from crawler.pages.html_text import BLOCK_TAGS, element_text, parse_html, text_key
 from crawler.pages.metadata import meta
-from crawler.registry import Site, parse_site
+from crawler.sites.registry import Site, parse_site
 
 BODY_COVER = 0.9          # the body container holds this share of the body's text
 DROP_COVER = 0.95         # drop selectors stop once they cover this share of the junk
@@ -524,7 +524,7 @@ def check_page(site: Site, html: str, url: str) -> list[Finding]:
     shows what the selectors read."""
     from dataclasses import replace
 
-    from crawler.discovery import is_article_url
+    from crawler.spiders.discovery import is_article_url
     from crawler.pages import NoArticle
     try:
         article = extract_article(html, url, replace(site, urls=replace(site.urls, article=())))

@@ -27,24 +27,9 @@ from lxml import etree
 
 from crawler.pages.dates import localize, parse_iso
 from crawler.pages.html_text import element_text, parse_html
-from crawler.registry import Site
+from crawler.pages.urls import NOT_ARTICLE, has_id, is_article_url, looks_like_article
+from crawler.sites.registry import Site
 
-# URL shapes of Vietnamese article pages when a site declares none.
-_ARTICLE_SHAPES = [re.compile(p) for p in (
-    r"-\d{5,}\.(html?|chn|aspx)$",          # slug-123456.html / .htm / .chn
-    r"-(post|d|p|a|n)\d{3,}\.html?$",       # -post123.html, -d538952.html
-    r"/\d{4}/\d{1,2}/\d{1,2}/[^/]+",        # date paths
-    r"[-_/]\d{8,}(\.html?)?$",              # ...-20250612.html, /2495349
-    r"/[a-z0-9]+(-[a-z0-9]+){3,}\.html?$",  # long slug .html (the weakest shape)
-)]
-_SLUG_ONLY = _ARTICLE_SHAPES[-1]
-# A whole path segment naming a non-article page; "video-..." and "tag-..." slugs too, but
-# not "anh-..." (ảnh hưởng, ánh sáng start many headlines).
-_NOT_ARTICLE = re.compile(
-    r"/(tag|tags|tu-khoa|chu-de|tac-gia|author|video|videos|print|in-bai|search|tim-kiem|rss|"
-    r"login|dang-nhap|lien-he|contact)(/|\.|-|$)"
-    r"|/(clip|gallery|galleries|album|photo|photos|anh|emagazine|podcasts?|multimedia)(/|\.|$)",
-    re.I)
 _NEXT_WORDS = re.compile(r"^(trang sau|sau|tiếp|xem tiếp|next|»|›|>>?)$", re.I)
 
 # Class/id words of the blocks around the main list: header, menus, footer, sidebars,
@@ -81,30 +66,9 @@ class Link:
     published: datetime | None = None
 
 
-# -- article URLs ---------------------------------------------------------------------
-def looks_like_article(url: str) -> bool:
-    """Rule-free recognition of article URLs by shape."""
-    path = urlsplit(url).path
-    if _NOT_ARTICLE.search(path):
-        return False
-    return any(p.search(path) for p in _ARTICLE_SHAPES)
-
-
-def is_article_url(url: str, site: Site) -> bool:
-    if site.is_denied(url) or _NOT_ARTICLE.search(urlsplit(url).path):
-        return False
-    return site.is_article_url(url) if site.urls.article else looks_like_article(url)
-
-
 def rule_free(site: Site) -> bool:
     """No article rules: the page structure decides which links are the list."""
     return not site.urls.article and not site.selectors.get("article_links")
-
-
-def has_id(url: str) -> bool:
-    """The URL carries an id or a date (every shape but the id-less slug)."""
-    path = urlsplit(url).path
-    return any(p.search(path) for p in _ARTICLE_SHAPES[:-1])
 
 
 # -- listing pages ----------------------------------------------------------------------
@@ -261,7 +225,7 @@ def _is_section(url: str, site: Site, on_site) -> bool:
     parts = urlsplit(url)
     segments = [s for s in parts.path.split("/") if s]
     return (on_site(url) and 0 < len(segments) <= 2 and not parts.query
-            and not looks_like_article(url) and not _NOT_ARTICLE.search(parts.path)
+            and not looks_like_article(url) and not NOT_ARTICLE.search(parts.path)
             and not _NOT_PAGE.search(parts.path) and not site.is_denied(url))
 
 

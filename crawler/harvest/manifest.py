@@ -9,7 +9,7 @@ from dataclasses import asdict
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from crawler.stats_keys import DROP_PREFIX, stats_under
+from crawler.harvest.stats_keys import DROP_PREFIX, stats_under
 
 RUNS_DIR = "_runs"
 PACKAGES = ("vnnews", "scrapy", "underthesea", "trafilatura", "pyarrow", "pandas")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawler.stats_keys import DROP_PREFIX, stats_under
+from crawler.harvest.stats_keys import DROP_PREFIX, stats_under
 
 
 def corpus_counts(out: Path) -> dict[str, tuple[int, int]]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from corpus.pipeline import FILLED_FIELDS
-from crawler.stats_keys import stats_under
+from crawler.harvest.store import FILLED_FIELDS
+from crawler.harvest.stats_keys import stats_under
 
 EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 2
 CLEAN_FINISH = {"finished", "max_articles", "closespider_itemcount", "closespider_timeout"}

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-SITES_DIR = Path(__file__).parent / "sites"
+SITES_DIR = Path(__file__).parent
 STATUSES = {"active", "merged", "archive-only", "demo", "generic"}
 SELECTOR_KEYS = ("title", "lead", "body", "captions", "author", "date", "category", "tags",
                  "drop", "article_links", "next_page")
@@ -209,3 +209,10 @@ def get_site(site_id: str, sites_dir: Path = SITES_DIR) -> Site:
 
 def site_for_url(url: str, sites_dir: Path = SITES_DIR) -> Site | None:
     return next((s for s in load_registry(sites_dir).values() if s.owns(url)), None)
+
+
+def boilerplate_phrases(site_id: str) -> tuple[str, ...]:
+    """A site's own boilerplate phrases (none for unknown sites): the BOILERPLATE_SITE_PHRASES
+    service of our crawls."""
+    site = load_registry().get(site_id)
+    return site.boilerplate if site else ()

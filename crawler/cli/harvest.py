@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawler.cli import add_crawl_args, command, crawl_request, run_and_report
+from crawler.cli.main import add_crawl_args, command, crawl_request, run_and_report
 
 
 def add_harvest_args(p):
@@ -14,7 +14,7 @@ def add_harvest_args(p):
 @command("harvest", "crawl what is new since the last run and append it (for cron)",
          "python -m crawler harvest --out /srv/corpus --max-runtime 50m", args=add_harvest_args)
 def cmd_harvest(args) -> int:
-    from crawler.registry import load_registry
+    from crawler.sites.registry import load_registry
     if not args.sites and not args.start_url:
         args.sites = [s.id for s in load_registry().values() if s.status == "active"]
     return run_and_report(crawl_request(args, command="harvest"))
@@ -27,9 +27,9 @@ def add_runs_args(p):
 @command("runs", "list the runs recorded in a corpus directory (DIR/_runs/*.json)",
          "python -m crawler runs /srv/corpus", args=add_runs_args)
 def cmd_runs(args) -> int:
-    from crawler.cli import UserError
-    from crawler.manifest import load_manifests
-    from crawler.runlock import live_run_id
+    from crawler.cli.main import UserError
+    from crawler.harvest.manifest import load_manifests
+    from crawler.harvest.runlock import live_run_id
     if not args.out.is_dir():
         raise UserError(f"{args.out} is not a directory")
     print(f"{'run':<28} {'command':<8} {'started':<26} {'status':<9} {'exit':>4} {'new':>5}  reason")

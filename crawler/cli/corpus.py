@@ -12,6 +12,16 @@ from pathlib import Path
 import pyarrow as pa
 
 
+def site_sources() -> dict:
+    """site id -> (name, first domain), from the registry; empty when a site file is broken
+    (the card must not fail for that)."""
+    from crawler.sites.registry import RegistryError, load_registry
+    try:
+        return {s.id: (s.name, s.domains[0]) for s in load_registry().values()}
+    except RegistryError:
+        return {}
+
+
 class UserError(Exception):
     """A mistake of the user's (or an unreadable corpus): one line, exit 1."""
 
@@ -76,7 +86,7 @@ def add_card_args(p):
          "python -m corpus card demo-corpus", add_card_args)
 def cmd_card(args) -> int:
     from corpus.card import write_card
-    readme = write_card(args.dir, args.out)
+    readme = write_card(args.dir, args.out, site_sources())
     print(f"data card: {readme} (plots beside it)")
     return 0
 

@@ -206,6 +206,40 @@ def test_common_feed_paths_and_an_html_feed_index(web, tmp_path):
     assert (server.base_url + article) in set(pd.read_parquet(tmp_path / "c").url)
 
 
+def test_gzipped_sitemap_is_read(web, tmp_path):
+    """sitemap.xml.gz is served as a file (no Content-Encoding): its articles are found."""
+    import gzip
+    root, servers = web
+    site, server = root / "rulefree-news", servers["rulefree-news"]
+    source = site / RULEFREE["articles"][0].lstrip("/")
+    article = "/thoi-su/ban-vung-cao-don-dien-luoi-quoc-gia-post5199.html"
+    page = source.read_text("utf-8").replace(RULEFREE["articles"][0], article)
+    page = page.replace("bê tông", "điện lưới quốc gia").replace("Xã vùng cao", "Bản vùng cao")
+    (site / article.lstrip("/")).write_text(page, "utf-8")
+    urlset = ('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>'
+              f"{server.base_url}{article}</loc></url></urlset>")
+    (site / "sitemaps" / "extra.xml.gz").write_bytes(gzip.compress(urlset.encode()))
+    index = site / "sitemaps" / "index.xml"
+    index.write_text(index.read_text("utf-8").replace(
+        "</sitemapindex>", "<sitemap><loc>{{base_url}}/sitemaps/extra.xml.gz</loc></sitemap>"
+        "</sitemapindex>"), "utf-8")
+    result = run_cli("crawl", "--start-url", server.base_url + "/", "--out", tmp_path / "c", *LOCAL)
+    assert result.returncode == 0, result.stderr
+    assert "/sitemaps/extra.xml.gz" in server.requests
+    assert (server.base_url + article) in set(pd.read_parquet(tmp_path / "c").url)
+
+
+def test_gzip_bomb_sitemap_is_refused_not_inflated():
+    import gzip
+    bomb = gzip.compress(b"<urlset>" + b" " * (discovery.XML_MAX_BYTES + 10) + b"</urlset>")
+    with pytest.raises(discovery.TooLarge):
+        discovery.sitemap_links(bomb, "https://a.vn/sitemap.xml.gz")
+    small = gzip.compress(b'<urlset><url><loc>https://a.vn/x-post1.html</loc></url></urlset>')
+    assert [p.url for p in discovery.sitemap_links(small, "https://a.vn/s.xml.gz")[0]] == [
+        "https://a.vn/x-post1.html"]
+    assert discovery.sitemap_links(b"\x1f\x8bnot gzip", "https://a.vn/s.xml.gz") == ([], [])
+
+
 def main() -> int:
     """`python tests/test_discovery_generic.py`: the figures the floors above check."""
     if not LISTINGS:

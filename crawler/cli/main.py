@@ -51,6 +51,12 @@ def add_crawl_args(p):
                         "server); with several sites: ID=URL,ID=URL")
     p.add_argument("--start-url", metavar="URL",
                    help="crawl an unregistered site from this page with the generic extractor")
+    p.add_argument("--listing-depth", type=int, default=0, metavar="N",
+                   help="listing pages walked per start page, pagination included (default: the "
+                        "site's urls.max_listing_pages, 5)")
+    p.add_argument("--backfill", action="store_true",
+                   help="walk each site's listings to their end (archive backfill): no depth "
+                        "limit below 10,000 pages, and pages of known articles do not stop the walk")
     p.add_argument("--max-runtime", metavar="DURATION", default="0",
                    help="stop cleanly after this long (e.g. 3600, 45m, 2h), before the next run is due")
     p.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
@@ -82,9 +88,12 @@ def crawl_request(args, command: str = "crawl"):
             raise UserError(f"--since {args.since!r} is not YYYY-MM-DD") from None
     if args.max_articles < 0:
         raise UserError("--max-articles must be >= 0")
+    if args.listing_depth < 0:
+        raise UserError("--listing-depth must be >= 0")
     return CrawlRequest(out=args.out, sites=list(args.sites), start_url=args.start_url,
                         base_url=args.base_url, since=args.since, max_articles=args.max_articles,
                         max_runtime=parse_duration(args.max_runtime),
+                        listing_depth=args.listing_depth, backfill=args.backfill,
                         overrides=parse_overrides(args.settings), command=command)
 
 

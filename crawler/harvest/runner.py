@@ -30,6 +30,8 @@ class CrawlRequest:
     since: str | None = None
     max_articles: int = 0
     max_runtime: int = 0          # seconds; 0 = no limit
+    listing_depth: int = 0        # listing pages per start page; 0 = each site's own setting
+    backfill: bool = False        # walk listings to their end
     overrides: dict = field(default_factory=dict)
     command: str = "crawl"
 
@@ -58,6 +60,10 @@ def build_settings(request: CrawlRequest, run_id: str) -> Settings:
               "CLOSESPIDER_TIMEOUT": request.max_runtime}
     if request.since:
         values["VNNEWS_SINCE"] = request.since
+    if request.listing_depth:
+        values["VNNEWS_LISTING_DEPTH"] = request.listing_depth
+    if request.backfill:
+        values["VNNEWS_BACKFILL"] = True
     for name, value in {**values, **request.overrides}.items():
         settings.set(name, value, priority="cmdline")
     return settings
@@ -120,6 +126,7 @@ def start_manifest(request: CrawlRequest, run_id: str, log_file: Path) -> dict:
                "sites_requested": request.site_ids(), "options": {
                    "since": request.since, "max_articles": request.max_articles,
                    "max_runtime": request.max_runtime, "base_url": request.base_url,
+                   "listing_depth": request.listing_depth, "backfill": request.backfill,
                    "start_url": request.start_url, "settings": request.overrides},
                "versions": versions(), "log_file": str(log_file)}
     write_manifest(request.out, run_id, started)

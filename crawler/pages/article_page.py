@@ -33,8 +33,10 @@ class NoArticle(Exception):
 
 
 class ArticlePage:
-    def __init__(self, html: str, url: str, site: Site | None = None, use_rules: bool = True):
+    def __init__(self, html: str, url: str, site: Site | None = None, use_rules: bool = True,
+                 fetched_at=None):
         self.url_fetched = url
+        self.fetched_at = fetched_at        # "2 giờ trước" is read against it (default: now)
         self.site = site
         self.rules = site.selectors if (site and use_rules) else {}
         self.tree = parse_html(html)
@@ -166,8 +168,8 @@ class ArticlePage:
         for node in self.select("date"):
             machine = node.get("datetime") or node.get("content") or node.get("title")
             printed = clean_printed(element_text(node))
-            when = ((parse_any(machine, formats) if machine else None)
-                    or parse_printed(printed, formats))
+            when = ((parse_any(machine, formats, self.fetched_at) if machine else None)
+                    or parse_printed(printed, formats, self.fetched_at))
             if when:
                 return when, printed or machine
         when, declared = self.declared_date()
@@ -191,7 +193,7 @@ class ArticlePage:
         readers see, like a site's date selector gives."""
         minute = when.replace(second=0, microsecond=0)
         for text in printed_date_texts(self.tree):
-            parsed = parse_printed(text)
+            parsed = parse_printed(text, now=self.fetched_at)
             if parsed and parsed.replace(second=0) == minute:
                 return clean_printed(text)
         return None
@@ -199,7 +201,7 @@ class ArticlePage:
     def first_printed_date(self) -> tuple:
         """For pages declaring no date: the first printed date that has a time of day."""
         for text in printed_date_texts(self.tree):
-            when = parse_printed(text)
+            when = parse_printed(text, now=self.fetched_at)
             if when and has_clock(text):
                 return when, clean_printed(text)
         return None, None

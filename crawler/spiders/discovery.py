@@ -18,6 +18,7 @@ A site without them is read rule-free, by URL shape and page structure:
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -266,7 +267,32 @@ def origin_urls(page_url: str, paths) -> list[str]:
     return [urljoin(page_url, path) for path in paths]
 
 
+class TooLarge(ValueError):
+    """A compressed sitemap or feed inflates past XML_MAX_BYTES."""
+
+
+# The sitemap protocol's own limit for one uncompressed file; feeds are far smaller.
+XML_MAX_BYTES = 50 * 1024 * 1024
+
+
+def inflate(body: bytes, limit: int = XML_MAX_BYTES) -> bytes:
+    """A gzip file's content (sitemap.xml.gz is served as a file, not with Content-Encoding,
+    so Scrapy leaves it compressed), inflated at most to `limit` bytes: a gzip bomb raises
+    TooLarge instead of filling memory. Other bodies are returned as they are."""
+    if body[:2] != b"\x1f\x8b":
+        return body
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        data = inflater.decompress(body, limit + 1)
+    except zlib.error:
+        return b""                   # not really gzip: no links, like any unreadable XML
+    if len(data) > limit or inflater.unconsumed_tail:
+        raise TooLarge(f"inflates past {limit // (1024 * 1024)} MB")
+    return data
+
+
 def _xml(body: bytes):
+    body = inflate(body)
     parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
                              huge_tree=False)
     root = etree.fromstring(body.strip() or b"<empty/>", parser)
@@ -288,6 +314,8 @@ def _feed_date(text: str | None) -> datetime | None:
 
 def looks_like_html(body: bytes) -> bool:
     """An HTML page (a feed index, an error page) rather than an XML feed or sitemap."""
+    if body[:2] == b"\x1f\x8b":
+        return False
     head = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<?xml", b"<rss", b"<feed", b"<urlset", b"<sitemapindex")):
         return False

@@ -27,6 +27,9 @@ from crawler.spiders.incremental import GONE_STATUSES, PERMANENT_DROPS, Incremen
 from pipelines.encoding import UndecodableError, decode_html
 
 logger = logging.getLogger(__name__)
+# --backfill walks listings to their end; this bound only stops a pagination chain that never
+# ends (a page linking to itself under ever new URLs).
+BACKFILL_MAX_PAGES = 10_000
 
 
 class NewsSpider(scrapy.Spider):
@@ -56,6 +59,9 @@ class NewsSpider(scrapy.Spider):
         crawler.signals.connect(spider.item_saved, signal=signals.item_scraped)
         crawler.signals.connect(spider.item_dropped, signal=signals.item_dropped)
         spider.incremental = Incremental(crawler)
+        spider.backfill = crawler.settings.getbool("VNNEWS_BACKFILL")
+        spider.listing_depth = (BACKFILL_MAX_PAGES if spider.backfill
+                                else crawler.settings.getint("VNNEWS_LISTING_DEPTH"))
         return spider
 
     # -- URLs: the site's own origin vs the origin we fetch from -----------------------
@@ -92,10 +98,10 @@ class NewsSpider(scrapy.Spider):
                 yield self.robots_request(site)
 
     def request(self, site: Site, url: str, callback, kind: str, **meta):
-        """Feeds, listings and sitemaps are asked for with conditional GET."""
+        """Feeds, listings and sitemaps are asked for with conditional GET (not in backfill)."""
         self.crawler.stats.inc_value(f"vnnews/requests/{site.id}/{kind}")
         headers = {}
-        if kind != "article":
+        if kind != "article" and not self.backfill:     # a backfill re-reads every page
             headers = self.incremental.conditional_headers(self.public_url(site, url))
             meta["handle_httpstatus_list"] = [304]
         return scrapy.Request(self.fetch_url(site, url), callback=callback, headers=headers,
@@ -147,10 +153,11 @@ class NewsSpider(scrapy.Spider):
         public = self.public_url(site, response.url)
         yield from self.discover_feeds(site, html, response.url)
         yield from self.article_requests(site, articles, public)
-        if articles and all(self.incremental.is_known(self.public_url(site, u)) for u in articles):
+        if not self.backfill and articles and all(
+                self.incremental.is_known(self.public_url(site, u)) for u in articles):
             return      # a page of known articles only: older pages hold nothing new
         page = response.meta.get("page", 1)
-        if page < site.urls.max_listing_pages:
+        if page < (self.listing_depth or site.urls.max_listing_pages):
             for url in listings:
                 yield self.request(site, url, self.parse_listing, kind="listing", page=page + 1)
 
@@ -162,8 +169,13 @@ class NewsSpider(scrapy.Spider):
         if discovery.looks_like_html(response.body):      # /rss: an index of section feeds
             yield from self.feed_index(site, response)
             return
-        links = [link for link in discovery.feed_links(response.body, response.url)
-                 if self.on_site(site, link.url)]
+        try:
+            links = [link for link in discovery.feed_links(response.body, response.url)
+                     if self.on_site(site, link.url)]
+        except discovery.TooLarge as exc:
+            self.crawler.stats.inc_value(f"vnnews/errors/{site.id}/too_large")
+            logger.warning("feed %s dropped: %s", response.url, exc)
+            return
         yield from self.article_requests(site, links, self.public_url(site, response.url))
 
     def parse_sitemap(self, response):
@@ -171,7 +183,12 @@ class NewsSpider(scrapy.Spider):
         site = self.site_of(response)
         if not self.fresh(response, site):
             return
-        pages, children = discovery.sitemap_links(response.body, response.url)
+        try:
+            pages, children = discovery.sitemap_links(response.body, response.url)
+        except discovery.TooLarge as exc:
+            self.crawler.stats.inc_value(f"vnnews/errors/{site.id}/too_large")
+            logger.warning("sitemap %s dropped: %s", response.url, exc)
+            return
         for url in children:
             yield self.request(site, url, self.parse_sitemap, kind="sitemap")
         links = [p for p in pages if self.on_site(site, p.url) and discovery.is_article_url(p.url, site)]
@@ -230,8 +247,10 @@ class NewsSpider(scrapy.Spider):
         html = self.decode(response, site)
         if html is None:
             return
+        crawled_at = utc_now()
         try:
-            article = extract_article(html, response.url, None if site.id == "generic" else site)
+            article = extract_article(html, response.url, None if site.id == "generic" else site,
+                                      fetched_at=crawled_at)
         except NoArticle as exc:
             self.count_drop("NotAnArticle", response, str(exc))
             return
@@ -239,7 +258,7 @@ class NewsSpider(scrapy.Spider):
         # As linked, before redirects: the key that stops the next run requesting it again.
         article.fetched_url = self.linked_urls(site, response)[0]
         article.site, article.province = site.id, site.province
-        article.crawled_at = utc_now()
+        article.crawled_at = crawled_at
         article.run_id = run_id_for(self.crawler)
         yield article
 

@@ -34,6 +34,7 @@ FIELDS = [
     ("run_id", pa.string(), "id of the crawl run that wrote the row (see _runs/)"),
     ("fetched_url", pa.string(), "URL the crawler requested, as linked (before redirects), on the site's own domain"),
     ("extraction", pa.string(), "which extractor produced the text: site-rules or generic"),
+    ("layout", pa.string(), "article, or photo_story: captions carry most of the prose, so they are the body and stay in text too"),
     ("dup_of", pa.string(), "url of the near-duplicate cluster's canonical member (null for the canonical and for unique articles)"),
     ("dup_cluster", pa.string(), "near-duplicate cluster id: content_hash of its canonical member (null for unique articles)"),
 ]

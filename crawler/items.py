@@ -29,3 +29,4 @@ class Article:
     crawled_at: datetime | None = None        # UTC fetch time
     run_id: str | None = None                 # the crawl run that produced the row
     extraction: str | None = None             # "site-rules" or "generic": which extractor made it
+    layout: str = "article"                   # "photo_story": the captions are the body

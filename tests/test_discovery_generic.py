@@ -122,6 +122,59 @@ def test_a_load_more_link_to_a_section_does_not_end_the_list():
     assert len(articles) == 9
 
 
+HEADLINE = "Tỉnh khởi công tuyến đường nối trung tâm với vùng cao số {n}"
+SUMMARY = ("Sáng nay, lãnh đạo tỉnh cùng bà con các xã vùng cao dự lễ khởi công; công trình "
+           "dài mười hai cây số, hoàn thành trong hai năm, giúp việc đi lại thuận tiện hơn.")
+
+
+def _story(n: int, summary: bool = True) -> str:
+    text = f"<p>{SUMMARY}</p>" if summary else ""
+    return (f'<div class="story"><h3><a href="/tin-so-{n}-post{n}.html">'
+            f"{HEADLINE.format(n=n)}</a></h3>{text}</div>")
+
+
+def test_category_pages_shaped_like_articles_are_not_article_links():
+    """A menu of categories whose URLs carry a slug and an id like the articles: their
+    links say one to four words, an article's link says its headline."""
+    menu = "".join(f'<li><a href="/{slug}-{n}.html">{label}</a></li>' for slug, n, label in (
+        ("kinh-te", 1000123, "Kinh tế"), ("xa-hoi", 1000124, "Xã hội"),
+        ("van-hoa-the-thao", 1000125, "Văn hóa - Thể thao")))
+    page = f"<body><ul>{menu}</ul><main>{''.join(_story(n) for n in range(101, 106))}</main></body>"
+    site = rule_free("https://a.vn/")
+    articles, _ = discovery.listing_links(page, "https://a.vn/", site, site.owns)
+    assert articles == [f"https://a.vn/tin-so-{n}-post{n}.html" for n in range(101, 106)]
+
+
+def test_the_run_of_summary_cards_is_the_list_even_under_a_side_box_name():
+    """Class words are weak evidence: a main column named "content-right" beside a box with
+    a plain name. The repeated cards with headline and summary are the list; the box of
+    bare headlines is not."""
+    main = "".join(_story(n) for n in range(101, 109))
+    box = "".join(f'<li><a href="/tin-so-{n}-post{n}.html">{HEADLINE.format(n=n)}</a></li>'
+                  for n in range(201, 207))
+    page = (f'<body><div class="content-right">{main}</div>'
+            f'<div class="box-left"><ul>{box}</ul></div></body>')
+    site = rule_free("https://a.vn/")
+    articles, _ = discovery.listing_links(page, "https://a.vn/", site, site.owns)
+    assert articles == [f"https://a.vn/tin-so-{n}-post{n}.html" for n in range(101, 109)]
+
+
+def test_class_words_stand_when_the_cards_agree():
+    """A featured story above the list has its own markup: kept, because the class words
+    (no side block here) already kept the card run."""
+    featured = ('<div class="hero"><a href="/tin-noi-bat-post100.html">'
+                f'{HEADLINE.format(n=100)}</a></div>')
+    main = "".join(_story(n) for n in range(101, 106))
+    side = "".join(f'<li><a href="/tin-so-{n}-post{n}.html">{HEADLINE.format(n=n)}</a></li>'
+                   for n in range(201, 204))
+    page = (f'<body><main>{featured}{main}</main>'
+            f'<aside><ul>{side}</ul></aside></body>')
+    site = rule_free("https://a.vn/")
+    articles, _ = discovery.listing_links(page, "https://a.vn/", site, site.owns)
+    assert articles == ["https://a.vn/tin-noi-bat-post100.html"] + [
+        f"https://a.vn/tin-so-{n}-post{n}.html" for n in range(101, 106)]
+
+
 def test_rules_still_decide_for_configured_sites():
     from crawler.sites.registry import load_registry
     site = load_registry()["demo-laocai"]

@@ -89,6 +89,20 @@ def test_stats_json_counts_sites_provinces_drops_and_duplicates(capsys, marked):
     assert figures["first"].startswith("2025-06-12T07:30:00+07:00")
 
 
+def test_stats_give_the_share_of_dated_rows_per_site(capsys, tmp_path):
+    """A site whose dates stop being found shows as a falling share (README: drift)."""
+    undated = unrelated()
+    undated.published_at = None
+    write(tmp_path, [national(), unrelated(), undated])
+    code, out, _ = run(capsys, "stats", tmp_path, "--json")
+    figures = json.loads(out)
+    shares = {s["site"]: s["dated_share"] for s in figures["sites"]}
+    assert shares["thoisu"] == 1.0 and shares[undated.site] == 0.5
+    assert figures["dated_share"] == round(2 / 3, 4)
+    code, out, _ = run(capsys, "stats", tmp_path)
+    assert " 50.0% " in out and "dated" in out
+
+
 def test_an_unreadable_file_is_a_one_line_error(capsys, marked):
     (marked / "thoisu" / "2025-06" / "broken.parquet").write_bytes(b"PAR1 not really")
     code, out, err = run(capsys, "stats", marked)

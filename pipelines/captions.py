@@ -8,6 +8,7 @@ text: they are its body."""
 from __future__ import annotations
 
 from pipelines.text_keys import line_key
+from pipelines.items import any_item
 
 CAPTION_MAX_WORDS = 60
 
@@ -39,5 +40,6 @@ def clean_article(article):
 class CaptionsPipeline:
     """Scrapy step: move caption copies out of `text` into `captions`."""
 
+    @any_item
     def process_item(self, item):
         return clean_article(item)

@@ -54,6 +54,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from types import SimpleNamespace
+from pipelines.items import any_item
 
 logger = logging.getLogger(__name__)
 
@@ -406,6 +407,7 @@ class TokenizePipeline:
             self.pool.close()
             self.pool = None
 
+    @any_item
     async def process_item(self, item):
         if self.pool is None:            # used without open_spider (a one-off extract)
             self.pool = TokenizerPool(0)

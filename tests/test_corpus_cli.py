@@ -37,7 +37,7 @@ def run(capsys, *args):
 
 
 def test_every_command_has_help_with_an_example(capsys):
-    assert set(COMMANDS) == {"stats", "card", "export", "neardup"}
+    assert set(COMMANDS) == {"stats", "card", "export", "neardup", "compact"}
     for name in COMMANDS:
         with pytest.raises(SystemExit) as done:
             main([name, "--help"])

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
+from crawler import __version__
 from crawler.sites.registry import RegistryError
 
 
@@ -196,19 +198,41 @@ def build_parser() -> Parser:
     parser = Parser(prog="vnnews", formatter_class=formatter,
                     description="Harvest Vietnamese news into a clean, word-segmented parquet corpus.",
                     epilog="examples:\n" + "\n".join(f"  {e[2]}" for e in COMMANDS.values()))
+    parser.add_argument("--version", action="version", version=f"vnnews {__version__}")
+    add_sites_dir(parser, argparse.SUPPRESS)
     subs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name, (func, help_text, example, add_args) in sorted(COMMANDS.items()):
         sub = subs.add_parser(name, help=help_text, description=help_text,
                               epilog=f"example:\n  {example}", formatter_class=formatter)
         add_args(sub)
+        add_sites_dir(sub, argparse.SUPPRESS)
         sub.set_defaults(func=func)
     return parser
 
+
+def add_sites_dir(parser, default) -> None:
+    """--sites DIR, before or after the command."""
+    parser.add_argument("--sites", dest="sites_dir", type=Path, metavar="DIR", default=default,
+                        help="also read site files (*.toml) from DIR, over the bundled registry "
+                             "(same as VNNEWS_SITES=DIR)")
+
+
+def use_sites_dir(folder: Path | None) -> None:
+    """Put the user's site folder in front for this process and the ones it starts."""
+    from crawler.sites.registry import USER_SITES_ENV, load_registry
+    if folder is None:
+        return
+    if not folder.is_dir():
+        raise UserError(f"--sites {folder}: not a folder")
+    rest = os.environ.get(USER_SITES_ENV)
+    os.environ[USER_SITES_ENV] = os.pathsep.join(filter(None, (rest, str(folder.resolve()))))
+    load_registry()                      # a bad file fails here, in one line
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        use_sites_dir(getattr(args, "sites_dir", None))
         if not getattr(args, "func", None):
             parser.print_help()
             return 1

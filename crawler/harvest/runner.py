@@ -49,6 +49,7 @@ class CrawlResult:
     warnings: list[str] = field(default_factory=list)
     neardup: dict = field(default_factory=dict)
     boilerplate: dict = field(default_factory=dict)
+    compacted: int = 0                   # partitions merged by the end-of-run compaction
 
 
 def build_settings(request: CrawlRequest, run_id: str) -> Settings:
@@ -96,12 +97,13 @@ def run_crawl(request: CrawlRequest) -> CrawlResult:
             result, reports = assess(request, run_id, stats, state, log_file)
         finally:
             state.close()
-        post_process(request.out, result, settings.getint("TOKENIZE_WORKERS"))
+        post_process(request.out, result, settings.getint("TOKENIZE_WORKERS"),
+                     settings.getint("CORPUS_COMPACT_MIN_FILES"))
         write_manifest(request.out, run_id, finished_manifest(started, result, reports, result.warnings))
         return result
 
 
-def post_process(out: Path, result: CrawlResult, workers: int) -> None:
+def post_process(out: Path, result: CrawlResult, workers: int, compact_min_files: int = 0) -> None:
     """Whole-corpus passes, under the run lock, so their result depends only on the set of
     pages: site-level boilerplate lines (crawler/harvest/site_boilerplate.py), then near-duplicate
     marks (corpus/neardup.py). A failure leaves the corpus valid (atomic rewrites; the next
@@ -114,10 +116,27 @@ def post_process(out: Path, result: CrawlResult, workers: int) -> None:
     try:
         result.boilerplate = site_boilerplate.update(out, workers)
         result.neardup = neardup.update(out)
+        result.compacted = compact_partitions(out, compact_min_files)
     except Exception as exc:    # noqa: BLE001 - reported, and the next run retries it
         logger.exception("corpus post-processing failed")
         if result.exit_code == EXIT_OK:
             result.exit_code, result.reason = EXIT_PARTIAL, f"partial: post-processing failed: {exc}"
+
+
+def compact_partitions(out: Path, min_files: int) -> int:
+    """Merge partitions that reached `min_files` files (0: never), keeping the state's file
+    list in step; the run lock is held, so no reader of ours writes meanwhile."""
+    from corpus.compact import compact
+    if min_files < 1:
+        return 0
+    done = compact(out, min_files)
+    state = HarvestState(out)
+    try:
+        for part in done:
+            state.replace_files(part.old, part.new, part.rows)
+    finally:
+        state.close()
+    return len(done)
 
 
 def start_manifest(request: CrawlRequest, run_id: str, log_file: Path) -> dict:

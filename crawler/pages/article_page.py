@@ -250,6 +250,7 @@ class ArticlePage:
             captions=self.captions(), author=author, published_at=when,
             published_raw=raw, category=category, tags=tags,
             province=self.site.province if self.site else None,
+            province_before_2025=self.site.province_before_2025 if self.site else None,
             fetched_url=self.url_fetched, extraction=how, layout=layout)
 
 

@@ -258,6 +258,7 @@ class NewsSpider(scrapy.Spider):
         # As linked, before redirects: the key that stops the next run requesting it again.
         article.fetched_url = self.linked_urls(site, response)[0]
         article.site, article.province = site.id, site.province
+        article.province_before_2025 = site.province_before_2025
         article.crawled_at = crawled_at
         article.run_id = run_id_for(self.crawler)
         yield article

@@ -53,6 +53,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 logger = logging.getLogger(__name__)
@@ -254,11 +255,15 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
+def _load_model() -> None:
+    tokenize_article_text("Xin chào Việt Nam.")
+
+
 def _warm_worker(ready=None) -> None:
     """Pool initializer: import underthesea and load the CRF model before the first article,
     then tell the parent on `ready`."""
     _exit_with_parent()
-    tokenize_article_text("Xin chào Việt Nam.")
+    _load_model()
     if ready is not None:
         ready.put(os.getpid())
 
@@ -271,8 +276,49 @@ def _batched(items: Iterable[str], n: int) -> Iterator[list[str]]:
 
 # --- the process pool ------------------------------------------------------------------
 
+@dataclass
+class _Warm:
+    """A pool's processes and what it knows about them, handed from one user to the next."""
+    executor: ProcessPoolExecutor
+    ready: object                     # the queue its initializers report on
+    pids: list[int]                   # workers known to be warm
+    workers: int
+    context: str
+
+
+_parked: _Warm | None = None          # at most one warm pool waits between users
+_parked_lock = threading.Lock()
+
+
+def _unpark(workers: int, context: str) -> _Warm | None:
+    """The parked pool, if it has `workers` processes (or any, for workers=0)."""
+    global _parked
+    with _parked_lock:
+        warm = _parked
+        if warm is None or warm.context != context or workers not in (0, warm.workers):
+            return None
+        _parked = None
+        return warm
+
+
+def _park(warm: _Warm) -> None:
+    """Keep a closed pool's warm processes for the next TokenizerPool of this process
+    (concurrent.futures joins them at interpreter exit); an older parked pool goes."""
+    global _parked
+    with _parked_lock:
+        older, _parked = _parked, warm
+    if older is not None:
+        older.executor.shutdown(wait=True, cancel_futures=True)
+
+
 class TokenizerPool:
-    """tokenize_article_text in `workers` processes; workers=0 runs it in the caller.
+    """tokenize_article_text in `workers` processes; workers=0 starts no process and runs
+    it in the caller, unless a warm pool is parked.
+
+    Loading the model costs a worker about half a second of CPU and 120 MB, so close()
+    parks the warm processes instead of ending them, and the next TokenizerPool of the
+    same process (the end-of-crawl boilerplate pass after the crawl's pipeline) takes them
+    over: one model load per worker for the whole run.
 
     >>> with TokenizerPool(2) as pool:
     ...     results = list(pool.map(texts))      # ordered, same as a serial run
@@ -282,12 +328,20 @@ class TokenizerPool:
         if workers < 0:
             raise ValueError(f"workers must be >= 0, not {workers}")
         self.workers = workers
+        self._context_name = mp_context
         self._context = multiprocessing.get_context(mp_context)
-        self._executor = self._new_executor() if workers else None
         self._closed = False
+        self._pids: list[int] = []
+        warm = _unpark(workers, mp_context)
+        if warm is not None:
+            self.workers, self._executor = warm.workers, warm.executor
+            self._ready, self._pids = warm.ready, warm.pids
+        else:
+            self._executor = self._new_executor() if workers else None
 
     def _new_executor(self) -> ProcessPoolExecutor:
         self._ready = self._context.Queue()
+        self._pids = []
         return ProcessPoolExecutor(self.workers, mp_context=self._context,
                                    initializer=_warm_worker, initargs=(self._ready,))
 
@@ -298,8 +352,10 @@ class TokenizerPool:
         no-op per worker, then wait for each initializer's message."""
         if self._executor is None:
             self._check_open()
-            _warm_worker()
+            _load_model()           # not _warm_worker: the caller must not exit with its parent
             return []
+        if len(self._pids) >= self.workers:
+            return list(self._pids)                      # taken over warm
         nudges = [self._executor.submit(int) for _ in range(self.workers)]
         deadline = time.monotonic() + timeout
         pids: list[int] = []
@@ -313,7 +369,8 @@ class TokenizerPool:
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"{len(pids)} of {self.workers} tokenizer workers "
                                        f"ready after {timeout} s") from None
-        return pids
+        self._pids = pids
+        return list(pids)
 
     async def start(self) -> None:
         """warm_up() off the event loop: the first articles do not wait for the model."""
@@ -356,10 +413,15 @@ class TokenizerPool:
             yield from pending.popleft().result()
 
     def close(self) -> None:
+        """No more work through this object; its warm processes are parked (see the class)."""
         self._closed = True
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        if getattr(executor, "_broken", False):           # a worker died: nothing to keep
+            executor.shutdown(wait=False, cancel_futures=True)
+            return
+        _park(_Warm(executor, self._ready, self._pids, self.workers, self._context_name))
 
     def _check_open(self) -> None:
         if self._closed:

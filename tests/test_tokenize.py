@@ -307,3 +307,53 @@ def test_scrapy_runs_it_without_deprecation_warnings():
         warnings.simplefilter("error", ScrapyDeprecationWarning)
         item = asyncio.run(run())
     assert item.n_sentences == 2 and item.n_words == 8
+
+
+def test_a_closed_pool_is_taken_over_warm():
+    """One model load per worker for the whole run: the end-of-crawl pass reuses the crawl's
+    workers instead of starting (and loading) new ones."""
+    import psutil
+    with TokenizerPool(2) as pool:
+        first = pool.warm_up()
+    assert all(psutil.pid_exists(pid) for pid in first)         # parked, not ended
+    with TokenizerPool(2) as again:
+        assert again.warm_up() == first
+        assert list(again.map(PARAGRAPHS[:4])) == [tokenize_article_text(t) for t in PARAGRAPHS[:4]]
+    with TokenizerPool(0) as inline:                             # no process to start: use them
+        assert inline.warm_up() == first
+        assert asyncio.run(inline.tokenize(SEED)) == tokenize_article_text(SEED)
+
+
+def test_parking_another_pool_ends_the_older_one():
+    import psutil
+    with TokenizerPool(2) as pool:
+        older = pool.warm_up()
+    with TokenizerPool(1) as other:                               # another size: a new pool
+        [pid] = other.warm_up()
+        assert pid not in older
+    assert not any(psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE
+                   for p in older)
+    with TokenizerPool(1) as again:
+        assert again.warm_up() == [pid]
+
+
+def test_a_broken_pool_is_not_parked():
+    import os
+    from concurrent.futures.process import BrokenProcessPool
+    import signal
+    with TokenizerPool(1) as pool:
+        [pid] = pool.warm_up()
+        os.kill(pid, signal.SIGKILL)
+        with pytest.raises(BrokenProcessPool):
+            list(pool.map(["a"] * 8, chunksize=1))
+    with TokenizerPool(1) as fresh:
+        assert fresh.warm_up() != [pid]
+
+
+def test_inline_warm_up_does_not_tie_the_caller_to_its_parent(monkeypatch):
+    """Only worker processes exit with their parent; a crawler tokenizing inline must not."""
+    import threading
+    monkeypatch.setattr(tk, "_parked", None)                     # no warm pool to take over
+    with TokenizerPool(0) as pool:
+        assert pool.warm_up() == []
+    assert "parent-watch" not in {t.name for t in threading.enumerate()}

@@ -357,3 +357,44 @@ def test_inline_warm_up_does_not_tie_the_caller_to_its_parent(monkeypatch):
     with TokenizerPool(0) as pool:
         assert pool.warm_up() == []
     assert "parent-watch" not in {t.name for t in threading.enumerate()}
+
+
+# --- engines ---------------------------------------------------------------------------
+
+NAMES = "Ông Nguyễn Văn An, Chủ tịch UBND xã cho biết: bà con đi lại thuận tiện hơn."
+
+
+@pytest.fixture
+def pyvi_engine(monkeypatch):
+    pytest.importorskip("pyvi")
+    monkeypatch.setattr(tk, "_engine", tk.DEFAULT_ENGINE)     # restored after the test
+    tk.use_engine("pyvi")
+
+
+def test_underthesea_is_the_default_engine():
+    assert tk.engine() == "underthesea" == tk.DEFAULT_ENGINE
+    assert TokenizePipeline.from_crawler(_crawler({})).engine == "underthesea"
+    assert tokenize_text(NAMES).startswith("Ông Nguyễn_Văn_An ,")
+
+
+def test_unknown_engine_is_refused(monkeypatch):
+    monkeypatch.setattr(tk, "_engine", tk.DEFAULT_ENGINE)
+    with pytest.raises(ValueError, match="TOKENIZE_ENGINE='spacy': expected one of underthesea, pyvi"):
+        TokenizePipeline.from_crawler(_crawler({"TOKENIZE_ENGINE": "spacy"}))
+
+
+def test_pyvi_engine_segments_and_keeps_the_letters_printed(pyvi_engine):
+    assert tokenize_text(NAMES).startswith("Ông Nguyễn Văn_An ,")       # pyvi's own choice
+    tokens, words, sentences = tokenize_article_text("Toà án xử lưu động.\nHoà bình!")
+    assert tokens == "Toà_án xử lưu_động .\nHoà_bình !" and (words, sentences) == (4, 2)
+
+
+def test_the_setting_picks_the_engine_for_the_process_and_its_pools(monkeypatch):
+    pytest.importorskip("pyvi")
+    monkeypatch.setattr(tk, "_engine", tk.DEFAULT_ENGINE)
+    pipeline = TokenizePipeline.from_crawler(_crawler({"TOKENIZE_ENGINE": "pyvi"}))
+    assert pipeline.engine == tk.engine() == "pyvi"        # the end-of-crawl pass follows
+    with TokenizerPool(1) as pool:
+        assert pool.engine == "pyvi"
+        assert list(pool.map([NAMES])) == [tokenize_article_text(NAMES)]
+        assert "Nguyễn Văn_An" in asyncio.run(pool.tokenize(NAMES))[0]

@@ -359,6 +359,16 @@ def _park(warm: _Warm) -> None:
         older.executor.shutdown(wait=True, cancel_futures=True)
 
 
+def shutdown_parked() -> None:
+    """End the parked pool's workers now (their memory back) instead of at exit: for a
+    caller that knows no tokenisation follows, e.g. after the end-of-crawl boilerplate pass."""
+    global _parked
+    with _parked_lock:
+        warm, _parked = _parked, None
+    if warm is not None:
+        warm.executor.shutdown(wait=True, cancel_futures=True)
+
+
 class TokenizerPool:
     """tokenize_article_text in `workers` processes; workers=0 starts no process and runs
     it in the caller, unless a warm pool is parked. The workers segment with the engine

@@ -398,3 +398,12 @@ def test_the_setting_picks_the_engine_for_the_process_and_its_pools(monkeypatch)
         assert pool.engine == "pyvi"
         assert list(pool.map([NAMES])) == [tokenize_article_text(NAMES)]
         assert "Nguyễn Văn_An" in asyncio.run(pool.tokenize(NAMES))[0]
+
+
+def test_shutdown_parked_ends_the_workers():
+    import psutil
+    with TokenizerPool(1) as pool:
+        [pid] = pool.warm_up()
+    tk.shutdown_parked()
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    tk.shutdown_parked()                                          # nothing parked: no-op

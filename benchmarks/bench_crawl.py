@@ -170,17 +170,20 @@ def breakdown(ours: measure.Run, prof: stages.Profile | None, closed: float | No
     loads = min(load_cpu * len(ours.worker_pids), max(workers - after, 0.0))
     tokenise = max(workers - after - loads, 0.0)
     main = max(ours.cpu - workers, 0.0)      # exact total minus the sampled workers
-    share = prof.share if prof else (lambda stage: 0.0)
+    workers_rows = [("tokenise (worker processes)", tokenise),
+                    ("end-of-crawl passes (workers only)" if not prof else
+                     "end-of-crawl passes (crawler + workers)", after),
+                    (f"model loads ({len(ours.worker_pids)} worker processes)", loads)]
+    if prof is None:
+        return Breakdown([("crawler process (not split: --no-profile)", main)] + workers_rows,
+                         workers, [])
     named = ["decode", "extract", "clean", "tokenise (hand-off to workers)", "write"]
-    rows = [(stage, main * share(stage)) for stage in named]
-    post = main * share("end-of-crawl passes")
+    rows = [(stage, main * prof.share(stage)) for stage in named]
+    post = main * prof.share("end-of-crawl passes")
     rest = main - sum(cpu for _, cpu in rows) - post
-    rows = ([("fetch+parse (Scrapy, discovery, start-up, rest)", rest)] + rows
-            + [("tokenise (worker processes)", tokenise),
-               ("end-of-crawl passes (crawler + workers)", post + after),
-               (f"model loads ({len(ours.worker_pids)} worker processes)", loads)])
-    notes = [] if prof else ["no profile: the crawler process is not split into stages"]
-    return Breakdown(rows, workers, notes)
+    workers_rows[1] = (workers_rows[1][0], post + after)
+    rows = [("fetch+parse (Scrapy, discovery, start-up, rest)", rest)] + rows + workers_rows
+    return Breakdown(rows, workers, [])
 
 
 def fmt_run(label: str, run: measure.Run, n: int, rows: str) -> str:

@@ -191,7 +191,7 @@ def fmt_run(label: str, run: measure.Run, n: int, rows: str) -> str:
             f"{1000 * run.cpu / n:10.1f} {run.peak_rss_mb:12.0f}  {rows:>11}  {run.exit_code}")
 
 
-def report(ctx, runs, bd: Breakdown, prof, load_cpu, counts, web_info) -> dict:
+def report(ctx, runs, bd: Breakdown, prof, load_cpu, counts, web_info, closed) -> dict:
     ours, naive, bound = runs["ours"], runs.get("naive"), runs.get("bound")
     n = ctx.n
     print(f"\nruns ({ctx.workers} tokenizer processes; CPU = whole process tree):")
@@ -228,6 +228,11 @@ def report(ctx, runs, bd: Breakdown, prof, load_cpu, counts, web_info) -> dict:
     print(f"  articles/s ours/bound           {figures['bound_ratio']:.2f}  (>= 0.75)")
     print(f"  non-tokenisation share of ours  {figures['nontok_share']:.2f}  (<= 0.25)")
     print(f"  one model load: {1000 * load_cpu:.0f} ms CPU (a fresh process importing underthesea)")
+    if closed:
+        crawl_mb = ours.peak_rss_between(ours.started, closed)
+        end_mb = ours.peak_rss_between(closed, ours.started + ours.wall)
+        print(f"  our peak RSS: {crawl_mb:.0f} MB while crawling, {end_mb:.0f} MB in the "
+              "end-of-crawl passes")
     _how_measured(ctx, web_info)
     return figures
 
@@ -326,7 +331,7 @@ def bench(args, tmp: Path) -> int:
     web_info = (f"one generated web, {args.n} articles of {html_kb:.0f} KB HTML and {text_kb:.1f} "
                 f"KB text (mean), served from 127.0.0.1 by one server for every run "
                 f"({requests} requests in all)")
-    figures = report(ctx, runs, bd, prof, load_cpu, counts, web_info)
+    figures = report(ctx, runs, bd, prof, load_cpu, counts, web_info, closed)
     if runs["ours"].exit_code != 0:
         print(f"warning: our crawl exited {runs['ours'].exit_code}; see its log (--keep)")
     print(f"bench N={args.n} ours_cpu_ms={figures['ours_cpu_ms']:.1f} "

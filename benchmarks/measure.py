@@ -25,6 +25,7 @@ class Sample:
     t: float                  # time.time()
     main: float               # CPU seconds of the main process so far
     workers: float            # CPU seconds of its worker processes so far (exited ones too)
+    rss_mb: float = 0.0       # RSS of the whole tree now
 
 
 @dataclass
@@ -45,6 +46,9 @@ class Run:
     @property
     def worker_cpu(self) -> float:
         return self.samples[-1].workers if self.samples else 0.0
+
+    def peak_rss_between(self, start: float, end: float) -> float:
+        return max((s.rss_mb for s in self.samples if start <= s.t <= end), default=0.0)
 
     def cpu_at(self, when: float, kind: str) -> float:
         """CPU seconds of `kind` ('main' or 'workers') at time `when`, from the samples."""
@@ -116,4 +120,4 @@ def _sample(root: psutil.Process, result: Run, last_cpu: dict[int, float]) -> No
         if cpu is not None:
             last_cpu[child.pid] = cpu
     result.peak_rss_mb = max(result.peak_rss_mb, rss / 2**20)
-    result.samples.append(Sample(time.time(), main, sum(last_cpu.values())))
+    result.samples.append(Sample(time.time(), main, sum(last_cpu.values()), rss / 2**20))

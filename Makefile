@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test harvest eval eval-tokenize bench bench-corpus clean
+.PHONY: demo test harvest eval eval-tokenize bench bench-tokenize bench-corpus clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,10 @@ eval: $(STAMP)  ## extraction quality on ../shared/real-pages: ours (rules, gene
 eval-tokenize: $(STAMP)  ## tokenisation F1 on underthesea's VLSP 2013 test set
 	$(PY) scripts/eval_tokenize.py
 
-bench: $(STAMP)  ## tokenisation throughput, pool scaling and worker memory
+bench: $(STAMP)  ## our crawl vs the naive Scrapy+trafilatura+underthesea stack vs the tokeniser bound (BENCH_N articles)
+	$(PY) benchmarks/bench_crawl.py --n $(or $(BENCH_N),3000) $(BENCH_ARGS)
+
+bench-tokenize: $(STAMP)  ## tokenisation throughput, pool scaling and worker memory
 	$(PY) benchmarks/bench_tokenize.py
 
 bench-corpus: $(STAMP)  ## near-duplicate quality, marking 100k articles, corpus.load speed

@@ -12,7 +12,7 @@ from pipelines.encoding import UndecodableError, decode_html
 
 
 def extract_file(path: Path, url: str, site_id: str | None = None, generic: bool = False) -> dict:
-    from crawler.cli.main import UserError
+    from crawler.cli.main import CommandFailed, UserError
     try:
         body = Path(path).read_bytes()
     except OSError as exc:
@@ -24,7 +24,7 @@ def extract_file(path: Path, url: str, site_id: str | None = None, generic: bool
         article.site = site.id if site else "generic"
         clean_and_tokenize(article, site.boilerplate if site else ())
     except UndecodableError as exc:
-        raise UserError(f"undecodable: {exc}") from None
+        raise CommandFailed(f"undecodable: {exc}") from None
     except (NoArticle, ArticleDrop) as exc:
-        raise UserError(str(exc)) from None
+        raise CommandFailed(str(exc)) from None
     return json_row(article)

@@ -144,7 +144,7 @@ def sites_add(args) -> int:
 
 
 def sites_check(args) -> int:
-    """Exit 0 when every field looks right, 2 when some field is flagged."""
+    """Exit 0 when every field looks right, 1 when some field is flagged."""
     from crawler.sites import induce
     from crawler.sites.registry import get_site
     site = get_site(args.site_id)
@@ -155,7 +155,7 @@ def sites_check(args) -> int:
         print(f"{f.field:<9} {f.value[:110]}")
         if f.problem:
             print(f"{'':<9} !! {f.problem}")
-    return 2 if any(f.problem for f in findings) else 0
+    return 1 if any(f.problem for f in findings) else 0
 
 
 # -- links ----------------------------------------------------------------------------------

@@ -38,6 +38,9 @@ VNNEWS_TRAP_QUERY_VARIANTS = 10        # distinct query strings per path and run
 VNNEWS_RETRY_AFTER_MAX = 120.0         # longest Retry-After wait honoured, in seconds
 REDIRECT_MAX_TIMES = 5                 # a chain this long is a trap, not an article
 VNNEWS_MAX_RUNTIME = 0                 # seconds; 0 = no limit (--max-runtime)
+# Responses waiting for extraction (Scrapy: 5 MB). All are extracted and written when the run
+# stops, so this backlog is what a stop has to finish: a few seconds' work, not half a minute.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
 DOWNLOADER_MIDDLEWARES = {
     "crawler.spiders.guards.ConfineMiddleware": 40,
     "crawler.spiders.guards.FrontierMiddleware": 45,

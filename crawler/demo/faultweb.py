@@ -42,6 +42,7 @@ import gzip
 import random
 import socket
 import struct
+import sys
 import threading
 import time
 from collections import Counter
@@ -131,6 +132,11 @@ class FaultSite(ThreadingHTTPServer):
         self.served: set[int] = set()
         self.closing = threading.Event()
         self.lock = threading.Lock()
+
+    def handle_error(self, request, client_address):
+        """A client hanging up is what the faults provoke: no traceback for it."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
     # -- what the site holds ----------------------------------------------------------
     def good_paths(self) -> list[str]:

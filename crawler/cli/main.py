@@ -66,6 +66,12 @@ def add_crawl_args(p):
                         "server); with several sites: ID=URL,ID=URL")
     p.add_argument("--start-url", metavar="URL",
                    help="crawl an unregistered site from this page with the generic extractor")
+    p.add_argument("--listing-depth", type=int, default=0, metavar="N",
+                   help="listing pages walked per start page, pagination included (default: the "
+                        "site's urls.max_listing_pages, 5)")
+    p.add_argument("--backfill", action="store_true",
+                   help="walk each site's listings to their end (archive backfill): no depth "
+                        "limit below 10,000 pages, and pages of known articles do not stop the walk")
     p.add_argument("--max-runtime", metavar="DURATION", default="0",
                    help="stop cleanly after this long (e.g. 3600, 45m, 2h), before the next run is due")
     p.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
@@ -106,9 +112,12 @@ def crawl_request(args, command: str = "crawl"):
             raise UserError(f"--since {args.since!r} is not YYYY-MM-DD") from None
     if args.max_articles < 0:
         raise UserError("--max-articles must be >= 0")
+    if args.listing_depth < 0:
+        raise UserError("--listing-depth must be >= 0")
     return CrawlRequest(out=args.out, sites=list(args.sites), start_url=args.start_url,
                         base_url=args.base_url, since=args.since, max_articles=args.max_articles,
                         max_runtime=parse_duration(args.max_runtime),
+                        listing_depth=args.listing_depth, backfill=args.backfill,
                         overrides=parse_overrides(args.settings), command=command,
                         verbosity=args.verbosity)
 
@@ -159,7 +168,7 @@ def run_and_report(request) -> int:
 
 # -- extract -------------------------------------------------------------------------
 def add_extract_args(p):
-    p.add_argument("file", type=Path, metavar="FILE.html")
+    p.add_argument("file", type=Path, metavar="FILE.html", help="the saved page (- : standard input)")
     p.add_argument("--url", required=True, help="the URL the page was served from")
     p.add_argument("--site", help="registry id (default: found from the URL's domain)")
     p.add_argument("--generic", action="store_true", help="ignore site rules")
@@ -176,7 +185,7 @@ def cmd_extract(args) -> int:
 
 # -- tokenize ------------------------------------------------------------------------
 def add_tokenize_args(p):
-    p.add_argument("file", nargs="?", type=Path, help="text file (default: stdin)")
+    p.add_argument("file", nargs="?", type=Path, help="text file (default or -: standard input)")
 
 
 @command("tokenize", "word-segment text exactly as the corpus `tokens` column",
@@ -185,7 +194,8 @@ def cmd_tokenize(args) -> int:
     from pipelines.normalize import normalize_text
     from pipelines.tokenize import tokenize_text
     try:
-        text = args.file.read_text(encoding="utf-8") if args.file else sys.stdin.read()
+        text = (args.file.read_text(encoding="utf-8") if args.file and str(args.file) != "-"
+                else sys.stdin.read())
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"cannot read {args.file}: {exc}") from None
     tokens = tokenize_text(normalize_text(text))
@@ -213,19 +223,40 @@ def build_parser() -> Parser:
                     description="Harvest Vietnamese news into a clean, word-segmented parquet corpus.",
                     epilog="examples:\n" + "\n".join(f"  {e[2]}" for e in COMMANDS.values()))
     parser.add_argument("--version", action="version", version=f"vnnews {__version__}")
+    add_sites_dir(parser, argparse.SUPPRESS)
     subs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name, (func, help_text, example, add_args) in sorted(COMMANDS.items()):
         sub = subs.add_parser(name, help=help_text, description=help_text,
                               epilog=f"example:\n  {example}", formatter_class=formatter)
         add_args(sub)
+        add_sites_dir(sub, argparse.SUPPRESS)
         sub.set_defaults(func=func)
     return parser
 
+
+def add_sites_dir(parser, default) -> None:
+    """--sites DIR, before or after the command."""
+    parser.add_argument("--sites", dest="sites_dir", type=Path, metavar="DIR", default=default,
+                        help="also read site files (*.toml) from DIR, over the bundled registry "
+                             "(same as VNNEWS_SITES=DIR)")
+
+
+def use_sites_dir(folder: Path | None) -> None:
+    """Put the user's site folder in front for this process and the ones it starts."""
+    from crawler.sites.registry import USER_SITES_ENV, load_registry
+    if folder is None:
+        return
+    if not folder.is_dir():
+        raise UserError(f"--sites {folder}: not a folder")
+    rest = os.environ.get(USER_SITES_ENV)
+    os.environ[USER_SITES_ENV] = os.pathsep.join(filter(None, (rest, str(folder.resolve()))))
+    load_registry()                      # a bad file fails here, in one line
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        use_sites_dir(getattr(args, "sites_dir", None))
         if not getattr(args, "func", None):
             parser.print_help()
             return EXIT_USAGE

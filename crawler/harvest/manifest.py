@@ -49,7 +49,8 @@ def finished_manifest(started: dict, result, reports, warnings) -> dict:
             "sites": {r.site: asdict(r) for r in reports},
             "requests_dropped": stats_under(stats, REQUEST_DROP_PREFIX),
             "files": stats.get("vnnews/files", []), "near_duplicates": result.neardup,
-            "site_boilerplate": result.boilerplate, "whole_corpus_passes": result.passes}
+            "site_boilerplate": result.boilerplate, "whole_corpus_passes": result.passes,
+            "partitions_compacted": result.compacted}
 
 
 def load_manifests(out: Path) -> list[dict]:

@@ -46,6 +46,8 @@ class CrawlRequest:
     since: str | None = None
     max_articles: int = 0
     max_runtime: int = 0          # seconds; 0 = no limit
+    listing_depth: int = 0        # listing pages per start page; 0 = each site's own setting
+    backfill: bool = False        # walk listings to their end
     overrides: dict = field(default_factory=dict)
     command: str = "crawl"
     verbosity: int = 0            # -1 quiet, 0 normal (nothing on stderr while it runs), 1 verbose
@@ -66,6 +68,7 @@ class CrawlResult:
     neardup: dict = field(default_factory=dict)
     boilerplate: dict = field(default_factory=dict)
     passes: str = "done"          # the whole-corpus passes: done, deferred or failed, and why
+    compacted: int = 0                   # partitions merged by the end-of-run compaction
 
 
 def build_settings(request: CrawlRequest, run_id: str) -> Settings:
@@ -78,6 +81,10 @@ def build_settings(request: CrawlRequest, run_id: str) -> Settings:
               "VNNEWS_MAX_RUNTIME": request.max_runtime}
     if request.since:
         values["VNNEWS_SINCE"] = request.since
+    if request.listing_depth:
+        values["VNNEWS_LISTING_DEPTH"] = request.listing_depth
+    if request.backfill:
+        values["VNNEWS_BACKFILL"] = True
     for name, value in {**values, **request.overrides}.items():
         settings.set(name, value, priority="cmdline")
     return settings
@@ -133,7 +140,8 @@ def _run_locked(request: CrawlRequest, run_id: str, deadline: float | None) -> C
         result, reports = assess(request, run_id, stats, state, log_file)
     finally:
         state.close()
-    post_process(request.out, result, settings.getint("TOKENIZE_WORKERS"), deadline)
+    post_process(request.out, result, settings.getint("TOKENIZE_WORKERS"),
+                 settings.getint("CORPUS_COMPACT_MIN_FILES"), deadline)
     write_manifest(request.out, run_id, finished_manifest(started, result, reports, result.warnings))
     return result
 
@@ -154,7 +162,8 @@ def interruptible(seconds: float | None):
             signal.signal(signum, handler)
 
 
-def post_process(out: Path, result: CrawlResult, workers: int, deadline: float | None = None) -> None:
+def post_process(out: Path, result: CrawlResult, workers: int, compact_min_files: int = 0,
+                 deadline: float | None = None) -> None:
     """Whole-corpus passes, under the run lock, so their result depends only on the set of
     pages: site-level boilerplate lines (crawler/harvest/site_boilerplate.py), then near-duplicate
     marks (corpus/neardup.py). A failure leaves the corpus valid (atomic rewrites; the next
@@ -176,6 +185,8 @@ def post_process(out: Path, result: CrawlResult, workers: int, deadline: float |
         with interruptible(left):
             result.boilerplate = site_boilerplate.update(out, workers)
             result.neardup = neardup.update(out)
+        # Not interruptible: it swaps files and then the state's list of them.
+        result.compacted = compact_partitions(out, compact_min_files)
     except Interrupted as why:
         result.passes = f"deferred to the next run: interrupted by {why}"
         logger.warning("whole-corpus passes interrupted by %s; the next run redoes them", why)
@@ -186,12 +197,29 @@ def post_process(out: Path, result: CrawlResult, workers: int, deadline: float |
             result.exit_code, result.reason = EXIT_PARTIAL, f"partial: post-processing failed: {exc}"
 
 
+def compact_partitions(out: Path, min_files: int) -> int:
+    """Merge partitions that reached `min_files` files (0: never), keeping the state's file
+    list in step; the run lock is held, so no reader of ours writes meanwhile."""
+    from corpus.compact import compact
+    if min_files < 1:
+        return 0
+    done = compact(out, min_files)
+    state = HarvestState(out)
+    try:
+        for part in done:
+            state.replace_files(part.old, part.new, part.rows)
+    finally:
+        state.close()
+    return len(done)
+
+
 def start_manifest(request: CrawlRequest, run_id: str, log_file: Path) -> dict:
     started = {"run_id": run_id, "command": request.command, "status": "running",
                "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                "sites_requested": request.site_ids(), "options": {
                    "since": request.since, "max_articles": request.max_articles,
                    "max_runtime": request.max_runtime, "base_url": request.base_url,
+                   "listing_depth": request.listing_depth, "backfill": request.backfill,
                    "start_url": request.start_url, "settings": request.overrides},
                "versions": versions(), "log_file": str(log_file)}
     write_manifest(request.out, run_id, started)

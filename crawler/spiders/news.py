@@ -31,6 +31,9 @@ from crawler.spiders.traps import canonical_url, without_query
 from pipelines.encoding import UndecodableError, decode_html
 
 logger = logging.getLogger(__name__)
+# --backfill walks listings to their end; this bound only stops a pagination chain that never
+# ends (a page linking to itself under ever new URLs).
+BACKFILL_MAX_PAGES = 10_000
 
 
 class NewsSpider(scrapy.Spider):
@@ -65,6 +68,9 @@ class NewsSpider(scrapy.Spider):
         spider.incremental = Incremental(crawler)
         spider.parser = ParsePool(crawler.settings.getint("VNNEWS_PARSE_WORKERS"),
                                   crawler.settings.getfloat("VNNEWS_PARSE_TIMEOUT"))
+        spider.backfill = crawler.settings.getbool("VNNEWS_BACKFILL")
+        spider.listing_depth = (BACKFILL_MAX_PAGES if spider.backfill
+                                else crawler.settings.getint("VNNEWS_LISTING_DEPTH"))
         return spider
 
     # -- URLs: the site's own origin vs the origin we fetch from -----------------------
@@ -99,11 +105,11 @@ class NewsSpider(scrapy.Spider):
                 yield self.robots_request(site)
 
     def request(self, site: Site, url: str, callback, kind: str, **meta):
-        """Feeds, listings and sitemaps are asked for with conditional GET."""
+        """Feeds, listings and sitemaps are asked for with conditional GET (not in backfill)."""
         url = canonical_url(url)
         self.crawler.stats.inc_value(f"vnnews/requests/{site.id}/{kind}")
         headers = {}
-        if kind != "article":
+        if kind != "article" and not self.backfill:     # a backfill re-reads every page
             headers = self.incremental.conditional_headers(self.public_url(site, url))
             meta["handle_httpstatus_list"] = [304]
         return scrapy.Request(self.fetch_url(site, url), callback=callback, headers=headers,
@@ -163,10 +169,11 @@ class NewsSpider(scrapy.Spider):
         public = self.public_url(site, response.url)
         yield from self.discover_feeds(site, html, response.url)
         yield from self.article_requests(site, articles, public)
-        if articles and all(self.incremental.is_known(self.public_url(site, u)) for u in articles):
+        if not self.backfill and articles and all(
+                self.incremental.is_known(self.public_url(site, u)) for u in articles):
             return      # a page of known articles only: older pages hold nothing new
         page = response.meta.get("page", 1)
-        if page < site.urls.max_listing_pages:
+        if page < (self.listing_depth or site.urls.max_listing_pages):
             for url in listings:
                 yield self.request(site, url, self.parse_listing, kind="listing", page=page + 1)
 
@@ -178,8 +185,12 @@ class NewsSpider(scrapy.Spider):
         if discovery.looks_like_html(response.body):      # /rss: an index of section feeds
             yield from self.feed_index(site, response)
             return
-        links = [link for link in discovery.feed_links(response.body, response.url)
-                 if self.on_site(site, link.url)]
+        try:
+            links = [link for link in discovery.feed_links(response.body, response.url)
+                     if self.on_site(site, link.url)]
+        except discovery.TooLarge as exc:
+            self.count_request_drop("too_large", response.request, exc)
+            return
         yield from self.article_requests(site, links, self.public_url(site, response.url))
 
     def parse_sitemap(self, response):
@@ -187,7 +198,11 @@ class NewsSpider(scrapy.Spider):
         site = self.site_of(response)
         if not self.fresh(response, site):
             return
-        pages, children = discovery.sitemap_links(response.body, response.url)
+        try:
+            pages, children = discovery.sitemap_links(response.body, response.url)
+        except discovery.TooLarge as exc:
+            self.count_request_drop("too_large", response.request, exc)
+            return
         for url in children:
             yield self.request(site, url, self.parse_sitemap, kind="sitemap")
         links = [p for p in pages if self.on_site(site, p.url) and discovery.is_article_url(p.url, site)]
@@ -247,9 +262,11 @@ class NewsSpider(scrapy.Spider):
     async def parse_article(self, response):
         self.count_response(response)
         site = self.site_of(response)
+        crawled_at = utc_now()
         try:
             article = await self.parser.parse(response.body, declared_charset(response),
-                                              response.url, None if site.id == "generic" else site)
+                                              response.url, None if site.id == "generic" else site,
+                                              crawled_at)
         except PageDropped as drop:
             self.count_drop(drop.reason, response, str(drop))
             return
@@ -257,7 +274,8 @@ class NewsSpider(scrapy.Spider):
         # As linked, before redirects: the key that stops the next run requesting it again.
         article.fetched_url = self.linked_urls(site, response)[0]
         article.site, article.province = site.id, site.province
-        article.crawled_at = utc_now()
+        article.province_before_2025 = site.province_before_2025
+        article.crawled_at = crawled_at
         article.run_id = run_id_for(self.crawler)
         yield article
 

@@ -30,15 +30,16 @@ class PageDropped(Exception):
         self.reason = reason
 
 
-def parse_page(body: bytes, charset: str | None, url: str, site):
-    """HTML bytes -> Article; raises PageDropped (Undecodable, NotAnArticle)."""
+def parse_page(body: bytes, charset: str | None, url: str, site, fetched_at=None):
+    """HTML bytes -> Article; raises PageDropped (Undecodable, NotAnArticle). `fetched_at`:
+    what relative dates ("2 giờ trước") count from."""
     hang_point("extract", url)
     try:
         html = decode_html(body, charset)[0]
     except UndecodableError as exc:
         raise PageDropped("Undecodable", f"undecodable: {exc}") from None
     try:
-        return extract_article(CONTROLS.sub("", html), url, site)
+        return extract_article(CONTROLS.sub("", html), url, site, fetched_at=fetched_at)
     except NoArticle as exc:
         raise PageDropped("NotAnArticle", str(exc)) from None
 
@@ -97,9 +98,9 @@ class ParsePool:
         self.context = multiprocessing.get_context("spawn")
         self.idle: asyncio.Queue | None = None
 
-    async def parse(self, body: bytes, charset: str | None, url: str, site):
+    async def parse(self, body: bytes, charset: str | None, url: str, site, fetched_at=None):
         """The page's Article; raises PageDropped with a reason."""
-        job = (body, charset, url, site)
+        job = (body, charset, url, site, fetched_at)
         if not self.workers:
             return _unpack(_run(job))
         if self.idle is None:

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test wheel-demo harvest eval eval-english eval-tokenize bench bench-tokenize bench-corpus clean
+.PHONY: demo test wheel-demo harvest eval eval-english eval-tokenize bench bench-tokenize bench-corpus soak clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,9 @@ bench-tokenize: $(STAMP)  ## tokenisation throughput, pool scaling and worker me
 
 bench-corpus: $(STAMP)  ## near-duplicate quality, marking 100k articles, corpus.load speed
 	$(PY) benchmarks/bench_corpus.py
+
+soak: $(STAMP)  ## 5,000 and 20,000 articles through the fault web (not in CI; ~30 min)
+	$(PY) scripts/soak.py $(SOAK_ARGS)
 
 clean:
 	rm -rf demo-corpus .pytest_cache

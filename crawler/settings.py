@@ -20,8 +20,39 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 COOKIES_ENABLED = False
-DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
+
+# Bounds of an unattended run (README "Bounds"): no page, server or trap can hang it, blow its
+# memory or keep it going. Scrapy's defaults (1 GiB, 180 s, no budget) are for supervised use.
+DOWNLOAD_TIMEOUT = 20                  # seconds per download, the whole body included
+DOWNLOAD_MAXSIZE = 4 * 2**20           # an HTML page, also while inflating gzip/deflate/br
+DOWNLOAD_WARNSIZE = 2**20
+VNNEWS_MAXSIZE_XML = 2 * 2**20         # a sitemap or feed
+VNNEWS_MAXSIZE_ROBOTS = 512 * 2**10    # robots.txt: read this much, ignore the rest (RFC 9309)
+VNNEWS_PARSE_TIMEOUT = 10.0            # seconds to decode and extract one article page
+VNNEWS_PARSE_WORKERS = 1               # processes extracting article pages
+VNNEWS_SITE_BUDGET = 10_000            # requests per site and run (retries, redirects included)
+VNNEWS_TRAP_MAX_DEPTH = 10             # links from a start page, feed or sitemap
+VNNEWS_TRAP_MAX_PAGE = 500             # highest page number followed (?page=, /trang-N)
+VNNEWS_TRAP_QUERY_VARIANTS = 10        # distinct query strings per path and run
+VNNEWS_RETRY_AFTER_MAX = 120.0         # longest Retry-After wait honoured, in seconds
+REDIRECT_MAX_TIMES = 5                 # a chain this long is a trap, not an article
+VNNEWS_MAX_RUNTIME = 0                 # seconds; 0 = no limit (--max-runtime)
+# Responses waiting for extraction (Scrapy: 5 MB). All are extracted and written when the run
+# stops, so this backlog is what a stop has to finish: a few seconds' work, not half a minute.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.spiders.guards.ConfineMiddleware": 40,
+    "crawler.spiders.guards.FrontierMiddleware": 45,
+    "crawler.spiders.guards.LimitsMiddleware": 48,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.spiders.robots.RobotsPolicy": 100,
+    "crawler.spiders.guards.RetryAfterMiddleware": 560,
+}
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.spiders.stopping.StoppableDownloadHandler",
+    "https": "crawler.spiders.stopping.StoppableDownloadHandler",
+}
 
 # Unattended runs: no remote-control HTTP server, no telnet console.
 REMOTE_CONTROL_ENABLED = False
@@ -37,6 +68,7 @@ ITEM_PIPELINES = {
     "crawler.harvest.store.CorpusPipeline": 900,
 }
 EXTENSIONS = {
+    "crawler.spiders.stopping.RunDeadline": 100,
     "crawler.harvest.progress.Progress": 500,
     "scrapy.extensions.logstats.LogStats": None,   # Progress replaces it
 }
@@ -46,7 +78,8 @@ DEDUP_KNOWN_KEYS = "crawler.harvest.state.saved_keys_for"
 BOILERPLATE_SITE_PHRASES = "crawler.sites.registry.boilerplate_phrases"
 
 CORPUS_DIR = "corpus-out"
-CORPUS_FLUSH_ROWS = 1000
+CORPUS_FLUSH_ROWS = 50          # rows per commit: a SIGKILL loses at most this many
+CORPUS_FLUSH_SECONDS = 30.0     # ... or what came in the last 30 s
 CORPUS_COMPACT_MIN_FILES = 20  # end of run: merge a partition's files once it has this many (0: never)
 QUALITY_MIN_WORDS = 80
 QUALITY_MIN_VI_SHARE = 0.3
@@ -54,4 +87,5 @@ TOKENIZE_WORKERS = 2
 PROGRESS_INTERVAL = 30.0      # seconds between plain log lines when not on a terminal
 
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.harvest.logformat.PageLogFormatter"   # no item dumps in the log
 FEED_EXPORT_ENCODING = "utf-8"

@@ -19,8 +19,9 @@ Policies (this text goes into the data card):
 - UTF-8 read as windows-1252 or latin-1 ("Huyá»‡n") is repaired sequence by sequence, only
   where the bytes form valid UTF-8 that decodes to Latin letters or punctuation, and only when
   the repair does not lose Vietnamese syllables.
-- Text with U+FFFD replacement characters or control characters beyond a small tolerance
-  (2 in a field, and fewer than 1 per 200 characters in a page or a field), or legacy-looking
+- Text with U+FFFD replacement characters or control characters beyond a share (1 in 200
+  characters of a page or a field: a few lost letters in a long article are kept, one in a
+  short title is not), or legacy-looking
   text that no table explains, raises UndecodableError: the page or article is dropped with
   a reason, never stored as mojibake.
 """
@@ -400,11 +401,14 @@ def _fix_cp1258(text: str, trusted: bool = False) -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
-def _check_garbage(text: str, most: int | None = 2) -> None:
-    """At most `most` bad characters (None: no limit), and fewer than 1 in 200."""
+GARBAGE_SHARE = 200     # text is garbage when 1 character in this many, or more, is bad
+
+
+def _check_garbage(text: str) -> None:
+    """Bad characters (U+FFFD, controls) in fewer than 1 in GARBAGE_SHARE characters."""
     lost, controls = text.count("\ufffd"), len(_CONTROL.findall(text))
     bad = lost + controls
-    if bad and (bad * 200 > len(text) or (most is not None and bad > most)):
+    if bad * GARBAGE_SHARE > len(text):
         what = "U+FFFD replacement" if lost >= controls else "control"
         raise UndecodableError(f"{bad} {what} characters among {len(text)}")
 
@@ -479,10 +483,9 @@ def _suspect_words(line: str) -> bool:
     return any(_SUSPECT.search(word) for word in _words(line))
 
 
-def _repair(text: str, font_hint: str | None, most_bad: int | None = 2,
-            ) -> tuple[str, str | None, bool]:
+def _repair(text: str, font_hint: str | None) -> tuple[str, str | None, bool]:
     if font_hint is None and _nothing_to_repair(text):
-        _check_garbage(text, most_bad)
+        _check_garbage(text)
         return text, None, False
     label, trusted = _diagnose(text, font_hint)
     repaired = _apply(text, label, trusted, _uppercase(font_hint)) if label else text
@@ -490,7 +493,7 @@ def _repair(text: str, font_hint: str | None, most_bad: int | None = 2,
         label = None
     if _unrecognised(repaired, _hinted(font_hint)):
         raise UndecodableError("legacy encoding not recognised")
-    _check_garbage(repaired, most_bad)
+    _check_garbage(repaired)
     return repaired, label, trusted
 
 
@@ -627,9 +630,9 @@ def decode_html(body: bytes, declared: str | None = None) -> tuple[str, str]:
     ('tcvn3', 'vni', 'utf8-as-cp1252', 'cp1258'). Raises UndecodableError with a reason."""
     html, codec_label, charset_hint = _decode_bytes(body, declared)
     hint = _font_hint(html) or charset_hint
-    # A page may keep a few broken characters in a menu; the article's own fields are
-    # checked strictly later (repair_text in pipelines.normalize).
-    _, label, trusted = _repair(_visible_text(html), hint, most_bad=None)
+    # The page as a whole, by the same share; the article's own fields are checked each on
+    # its own later (repair_text in pipelines.normalize).
+    _, label, trusted = _repair(_visible_text(html), hint)
     if label is None:
         return html, codec_label
     return _map_html(html, _segment_fixer(label, trusted, _uppercase(hint))), label

@@ -16,10 +16,10 @@ LOCAL = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
          "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "TOKENIZE_WORKERS=1"]
 
 
-def run_cli(*args, timeout=300, env=None, **kwargs) -> subprocess.CompletedProcess:
+def run_cli(*args, timeout=300, env=None, cwd=ROOT, **kwargs) -> subprocess.CompletedProcess:
     """The real CLI in a child process, from the repo root (as a user runs it)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "crawler", *map(str, args)], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "crawler", *map(str, args)], cwd=cwd,
                           capture_output=True, text=True, timeout=timeout, env=env, **kwargs)
 
 

@@ -89,3 +89,12 @@ def test_garbage_bytes_are_undecodable(tmp_path):
     result = extract(tmp_path, b"<html><body><article><p>" + noise + b"</p></article></body></html>")
     assert result.returncode == 1
     assert result.stderr.strip().startswith("vnnews: error: undecodable:")
+
+
+def test_innermost_paragraph_of_a_10000_deep_nesting_is_kept():
+    """libxml2 drops whatever lies under 256 nested elements; such a page is flattened."""
+    from crawler.pages import extract_article
+    deep = "<div>" * 10_000 + f"<p>{PARAGRAPHS[-1]}</p>" + "</div>" * 10_000
+    article = extract_article(article_html(PARAGRAPHS[:-1]).replace("</article>", deep + "</article>"),
+                              URL)
+    assert article.text.splitlines()[-1] == PARAGRAPHS[-1]

@@ -1,10 +1,13 @@
 """The CLI as users run it: help with an example on every command, one-line user errors."""
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
-from conftest import run_cli
-from crawler.cli.main import COMMANDS
+from conftest import ROOT, run_cli
+from crawler.cli.main import COMMANDS, EXIT_PIPE
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
@@ -27,16 +30,58 @@ def test_top_level_help_lists_commands():
     (["crawl", "demo-laocai", "--out", "x", "--since", "yesterday"], "not YYYY-MM-DD"),
     (["crawl", "demo-laocai", "--out", "x", "-s", "NOEQUALS"], "expected NAME=VALUE"),
     (["crawl", "demo-laocai"], "--out"),
-    (["crawl", "demo-laocai", "--out", "/proc/forbidden"], "not writable"),
+    (["crawl", "demo-laocai", "--out", "x", "--base-url", "notaurl"], "not an http(s) URL"),
+    (["crawl", "demo-laocai", "--out", "x", "--base-url", "nosuch=http://127.0.0.1:9"],
+     "names 'nosuch', which is not crawled"),
+    (["crawl", "--start-url", "notaurl", "--out", "x"], "not an http(s) URL"),
+    (["crawl", "--start-url", "file:///etc/passwd", "--out", "x"], "not an http(s) URL"),
+    (["crawl", "--start-url", "http://a.vn:99999/", "--out", "x"], "not an http(s) URL"),
+    (["crawl", "demo-laocai", "--out", "x", "-q", "-v"], "not allowed with"),
     (["extract", "/no/such/file.html", "--url", "https://a.vn/x"], "cannot read"),
     (["bogus"], "invalid choice"),
 ])
-def test_user_errors_exit_1_with_one_line(args, message):
-    result = run_cli(*args)
-    assert result.returncode == 1, result.stderr
+def test_user_errors_exit_2_with_one_line_before_anything_is_fetched(args, message, tmp_path):
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], result.stderr
     assert "Traceback" not in result.stderr
+    assert not (tmp_path / "x").exists()          # nothing created, nothing fetched
+
+
+def test_unwritable_output_exits_1_with_one_line():
+    result = run_cli("crawl", "demo-laocai", "--out", "/proc/forbidden")
+    assert result.returncode == 1
+    line, = result.stderr.strip().splitlines()
+    assert "not writable" in line
+
+
+def test_demo_while_another_demo_holds_the_lock_exits_75_with_one_line(tmp_path):
+    from crawler.harvest.runlock import EXIT_LOCKED, RunLock
+    out = tmp_path / "demo"
+    with RunLock(out).acquire("another-demo"):
+        result = run_cli("demo", "--out", out)
+    assert result.returncode == EXIT_LOCKED
+    line, = result.stderr.strip().splitlines()
+    assert "another-demo" in line and "Traceback" not in result.stderr
+    assert not (out / "_runs").exists()
+
+
+def test_version():
+    from crawler import __version__
+    result = run_cli("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"vnnews {__version__}"
+
+
+def test_closed_pipe_is_silent():
+    """`vnnews sites | head -1`: the reader has gone; no BrokenPipeError traceback."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    writer = subprocess.run([sys.executable, "-m", "crawler", "sites"], cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=write_end,
+                            stderr=subprocess.PIPE, text=True, timeout=120)
+    os.close(write_end)
+    assert writer.stderr == "" and writer.returncode == EXIT_PIPE
 
 
 def test_sites_json():

@@ -48,9 +48,9 @@ def test_filters_and_ids():
     (["links", "/no/such.html", "--url", "https://a.vn/"], "cannot read"),
     (["links", str(WEB / "generic-news" / "index.html"), "--url", "a.vn"], "not an absolute URL"),
 ])
-def test_user_errors_exit_1_with_one_line(args, message):
+def test_user_errors_exit_2_with_one_line(args, message):
     result = run_cli(*args)
-    assert result.returncode == 1, result.stderr
+    assert result.returncode == 2, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -83,9 +83,9 @@ def test_sites_check_shows_fields_and_flags_what_does_not_fit():
     assert "!!" not in fits.stdout
     misfit = run_cli("sites", "check", "demo-laocai", "--page", page,
                      "--url", "https://laocai.demo.vnnews.test/bai-khac-post40999.html")
-    assert misfit.returncode == 2 and "!! selectors.body matched nothing" in misfit.stdout
+    assert misfit.returncode == 1 and "!! selectors.body matched nothing" in misfit.stdout
     elsewhere = run_cli("sites", "check", "demo-laocai", "--page", page)
-    assert elsewhere.returncode == 2 and "!! does not match urls.article" in elsewhere.stdout
+    assert elsewhere.returncode == 1 and "!! does not match urls.article" in elsewhere.stdout
     by_canonical = run_cli("sites", "check", "demo-cantho", "--page", page)
     assert by_canonical.returncode == 0, by_canonical.stdout
 

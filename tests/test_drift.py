@@ -45,7 +45,7 @@ def test_a_changed_cms_is_reported_as_drift_with_exit_2(web):
         page.write_text("<html><head><title>x</title></head><body><h1>Tin</h1>"
                         "<p>Nội dung đang cập nhật.</p></body></html>", "utf-8")
     result = live(servers)
-    assert result.returncode == 2, result.stderr
+    assert result.returncode == 1, result.stderr
     lines = result.stdout.splitlines()
     assert "demo-cantho" in result.stdout and "!! listing gives no article links" in result.stdout
     assert any(l.strip().startswith("!! article dropped") for l in lines), result.stdout
@@ -56,7 +56,7 @@ def test_a_site_whose_robots_txt_forbids_everything_is_drift(web):
     root, servers = web
     (root / "demo-binhthuan" / "robots.txt").write_text("User-agent: *\nDisallow: /\n", "utf-8")
     result = live(servers, "--json", sites=("demo-binhthuan",))
-    assert result.returncode == 2
+    assert result.returncode == 1
     report = rows(result)["demo-binhthuan"]
     assert report["problems"] == ["listing: robots.txt forbids it"]
     assert report["links"] == 0 and not report["kept"]

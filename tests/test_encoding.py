@@ -303,6 +303,15 @@ def test_a_long_text_tolerates_one_stray_replacement_character():
     assert repair_text(text) == (text, None)
 
 
+def test_the_garbage_threshold_is_a_share_not_a_count():
+    """A few lost letters do not drop a long article; the same few in a short text do."""
+    text = " ".join(SENTENCES * 6)
+    few = text.replace("ư", "\ufffd", 4)
+    assert 4 * 200 < len(few) and repair_text(few) == (few, None)
+    with pytest.raises(UndecodableError):
+        repair_text(few[:4 * 200 - 1])
+
+
 # A made-up 8-bit encoding (as VISCII or VPS would look): legacy, but in no table of ours.
 _UNKNOWN = {c: chr(0xC0 + (7 * i) % 64) for i, c in enumerate(sorted(VIETNAMESE_LETTERS))}
 

@@ -39,7 +39,7 @@ def test_live_line_rewrites_itself_on_a_terminal(monkeypatch):
 def test_plain_log_lines_when_not_a_terminal(web, tmp_path):
     _, servers = web
     result = run_cli("crawl", "demo-laocai", "--out", tmp_path / "c", "--base-url",
-                     servers["demo-laocai"].base_url, *LOCAL, "-s", "PROGRESS_INTERVAL=0.2",
+                     servers["demo-laocai"].base_url, *LOCAL, "-v", "-s", "PROGRESS_INTERVAL=0.2",
                      "-s", "DOWNLOAD_DELAY=0.1", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
     assert result.returncode == 0, result.stderr
     assert "INFO: " in result.stderr and "pages fetched," in result.stderr

@@ -58,7 +58,7 @@ def test_bad_user_sites_are_one_line_errors(tmp_path):
             ((), {"VNNEWS_SITES": str(tmp_path / "nope")}, "is not a folder of site files"),
             (("--sites", bad), None, "broken.toml")):
         result = run_cli("sites", *args, env=env)
-        assert result.returncode == 1, result.stdout
+        assert result.returncode == 2, result.stdout      # a user error
         assert message in result.stderr and "Traceback" not in result.stderr
         assert result.stderr.count("\n") == 1
 

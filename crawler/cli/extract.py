@@ -9,7 +9,7 @@ from crawler.api import ArticleDrop, NoArticle, UndecodableError, extract, proce
 
 
 def extract_file(path: Path, url: str, site_id: str | None = None, generic: bool = False) -> dict:
-    from crawler.cli.main import UserError
+    from crawler.cli.main import CommandFailed, UserError
     try:
         body = sys.stdin.buffer.read() if str(path) == "-" else Path(path).read_bytes()
     except OSError as exc:
@@ -17,7 +17,7 @@ def extract_file(path: Path, url: str, site_id: str | None = None, generic: bool
     try:
         article = process(extract(body, url, site_id, rules=not generic))
     except UndecodableError as exc:
-        raise UserError(f"undecodable: {exc}") from None
+        raise CommandFailed(f"undecodable: {exc}") from None
     except (NoArticle, ArticleDrop) as exc:
-        raise UserError(str(exc)) from None
+        raise CommandFailed(str(exc)) from None
     return json_row(article)

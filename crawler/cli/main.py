@@ -1,7 +1,8 @@
 """Command line: `python -m crawler COMMAND` (or `vnnews COMMAND` once installed).
 
 Library first: every command is a thin layer over crawler/, pipelines/ and corpus/.
-User errors exit 1 with one line and no traceback."""
+Exit codes (README): 0 ok, 1 failed, 2 usage or user error (argparse's convention), 3 partial,
+75 locked; errors are one line on stderr, never a traceback."""
 from __future__ import annotations
 
 import argparse
@@ -11,11 +12,23 @@ import sys
 from pathlib import Path
 
 from crawler import __version__
+from crawler.harvest.runlock import EXIT_LOCKED, Locked
 from crawler.sites.registry import RegistryError
+
+EXIT_FAILED, EXIT_USAGE = 1, 2
+EXIT_PIPE = 141       # what a shell reports for a tool killed by SIGPIPE (`vnnews ... | head`)
 
 
 class UserError(Exception):
-    """A mistake of the user's: printed as one line, exit 1."""
+    """A mistake of the user's (bad argument, unknown site, unreadable file): one line, exit 2,
+    before anything is fetched."""
+    exit_code = EXIT_USAGE
+
+
+class CommandFailed(UserError):
+    """The command ran and could not do its job (no article in a page, output not writable):
+    one line, exit 1."""
+    exit_code = EXIT_FAILED
 
 
 class Parser(argparse.ArgumentParser):
@@ -63,6 +76,11 @@ def add_crawl_args(p):
                    help="stop cleanly after this long (e.g. 3600, 45m, 2h), before the next run is due")
     p.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                    help="override a Scrapy/vnnews setting (repeatable)")
+    talk = p.add_mutually_exclusive_group()
+    talk.add_argument("-q", "--quiet", dest="verbosity", action="store_const", const=-1, default=0,
+                      help="print nothing but the one-line reason of a failure (for cron)")
+    talk.add_argument("-v", "--verbose", dest="verbosity", action="store_const", const=1,
+                      help="log warnings and progress to stderr, print the detailed summary")
 
 
 def parse_duration(text: str) -> int:
@@ -79,10 +97,14 @@ def crawl_request(args, command: str = "crawl"):
 
     from crawler.sites.registry import get_site
     from crawler.harvest.runner import CrawlRequest
+    from crawler.spiders.origins import check_start_url, parse_base_urls
     if not args.sites and not args.start_url:
         raise UserError("crawl: name at least one SITE or give --start-url")
     for site_id in args.sites:
         get_site(site_id)
+    if args.start_url:
+        check_start_url(args.start_url)
+    parse_base_urls(args.base_url, list(args.sites) + (["generic"] if args.start_url else []))
     if args.since:
         try:
             date.fromisoformat(args.since)
@@ -96,7 +118,8 @@ def crawl_request(args, command: str = "crawl"):
                         base_url=args.base_url, since=args.since, max_articles=args.max_articles,
                         max_runtime=parse_duration(args.max_runtime),
                         listing_depth=args.listing_depth, backfill=args.backfill,
-                        overrides=parse_overrides(args.settings), command=command)
+                        overrides=parse_overrides(args.settings), command=command,
+                        verbosity=args.verbosity)
 
 
 def parse_overrides(pairs: list[str]) -> dict:
@@ -116,7 +139,7 @@ def check_writable(out: Path) -> None:
         probe.write_text("")
         probe.unlink()
     except OSError as exc:
-        raise UserError(f"output {out} is not writable: {exc.strerror}") from None
+        raise CommandFailed(f"output {out} is not writable: {exc.strerror}") from None
 
 
 @command("crawl", "crawl sites into the parquet corpus",
@@ -127,17 +150,17 @@ def cmd_crawl(args) -> int:
 
 
 def run_and_report(request) -> int:
-    """Run a crawl, print its summary; the exit code comes from the outcome (see README)."""
-    from crawler.harvest.runlock import EXIT_LOCKED, Locked
-    from crawler.harvest.runner import run_crawl
+    """Run a crawl, print its summary (one line per site and one for the run; -v: detailed;
+    -q: none); the exit code comes from the outcome (see README)."""
+    from crawler.harvest.runner import OutputError, run_crawl
     from crawler.harvest.summary import format_summary
     check_writable(request.out)
     try:
         result = run_crawl(request)
-    except Locked as exc:
-        print(f"vnnews: {exc}", file=sys.stderr)
-        return EXIT_LOCKED
-    print(format_summary(result, request.out))
+    except OutputError as exc:
+        raise CommandFailed(str(exc)) from None
+    if request.verbosity >= 0:
+        print(format_summary(result, request.out, detailed=request.verbosity > 0))
     if result.exit_code:
         print(f"vnnews: {result.reason}", file=sys.stderr)
     return result.exit_code
@@ -236,12 +259,21 @@ def main(argv: list[str] | None = None) -> int:
         use_sites_dir(getattr(args, "sites_dir", None))
         if not getattr(args, "func", None):
             parser.print_help()
-            return 1
-        return args.func(args)
+            return EXIT_USAGE
+        code = args.func(args)
+        sys.stdout.flush()            # a closed pipe shows here, not in the interpreter's exit
+        return code
     except (UserError, RegistryError) as exc:
         print(f"vnnews: error: {exc}" if not str(exc).startswith("vnnews") else str(exc),
               file=sys.stderr)
-        return 1
+        return getattr(exc, "exit_code", EXIT_USAGE)
+    except Locked as exc:
+        print(f"vnnews: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    except BrokenPipeError:
+        # The reader left (`| head`): say nothing, and keep the exit-time flush from failing.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PIPE
     except KeyboardInterrupt:
         print("vnnews: interrupted", file=sys.stderr)
         return 130

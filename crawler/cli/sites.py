@@ -46,7 +46,7 @@ def add_sites_args(p):
                "  python -m crawler sites check --saved probes/2026-12         # after a code change\n"
                "  python -m crawler sites check cafef --page saved.html "
                "--url https://cafef.vn/x-188260307071033787.chn\n"
-               "exit status: 0 every site fine, 2 some site drifted (or a field is flagged)")
+               "exit status: 0 every site fine, 1 some site drifted (or a field is flagged)")
     check.add_argument("site_ids", nargs="*", metavar="ID",
                        help="sites to check (default: every active site, or every saved one)")
     check.add_argument("--page", type=Path, metavar="FILE",
@@ -172,7 +172,7 @@ def sites_check(args) -> int:
 
 
 def check_page(args) -> int:
-    """Exit 0 when every field looks right, 2 when some field is flagged."""
+    """Exit 0 when every field looks right, 1 when some field is flagged."""
     from crawler.sites import induce
     from crawler.sites.registry import get_site
     if len(args.site_ids) != 1:
@@ -185,16 +185,16 @@ def check_page(args) -> int:
         print(f"{f.field:<9} {f.value[:110]}")
         if f.problem:
             print(f"{'':<9} !! {f.problem}")
-    return 2 if any(f.problem for f in findings) else 0
+    return 1 if any(f.problem for f in findings) else 0
 
 
 def check_drift(args) -> int:
     """One line per site (links found, article kept, words, date, title), problems under it;
-    exit 2 when some site drifted."""
+    exit 1 when some site drifted."""
     from crawler.cli.main import parse_overrides
     from crawler.harvest import drift
     from crawler.sites.registry import get_site, load_registry
-    from crawler.spiders.news import parse_base_urls
+    from crawler.spiders.origins import parse_base_urls
     if args.saved and not args.saved.is_dir():
         raise UserError(f"--saved {args.saved}: no such folder")
     ids = args.site_ids or (drift.saved_sites(args.saved) if args.saved else
@@ -218,7 +218,7 @@ def check_drift(args) -> int:
         print("\n".join(drift.format_row(r) for r in reports))
         drifted = sum(not r.ok for r in reports)
         print(f"{len(reports) - drifted} of {len(reports)} sites fine, {drifted} drifted")
-    return 2 if any(not r.ok for r in reports) else 0
+    return 1 if any(not r.ok for r in reports) else 0
 
 
 # -- links ----------------------------------------------------------------------------------

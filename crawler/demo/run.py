@@ -26,5 +26,5 @@ def run_demo(out: Path) -> int:
     from crawler.harvest.summary import format_summary
     with serve_web(WEB_ROOT) as servers:
         result = run_crawl(demo_request(out, servers))
-    print(format_summary(result, out))
+    print(format_summary(result, out, detailed=True))
     return result.exit_code

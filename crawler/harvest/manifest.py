@@ -9,7 +9,7 @@ from dataclasses import asdict
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from crawler.harvest.stats_keys import DROP_PREFIX, stats_under
+from crawler.harvest.stats_keys import DROP_PREFIX, REQUEST_DROP_PREFIX, stats_under
 
 RUNS_DIR = "_runs"
 PACKAGES = ("vnnews", "scrapy", "underthesea", "trafilatura", "pyarrow", "pandas")
@@ -47,8 +47,10 @@ def finished_manifest(started: dict, result, reports, warnings) -> dict:
             "pages_fetched": stats.get("response_received_count", 0),
             "dropped": stats_under(stats, DROP_PREFIX),
             "sites": {r.site: asdict(r) for r in reports},
+            "requests_dropped": stats_under(stats, REQUEST_DROP_PREFIX),
             "files": stats.get("vnnews/files", []), "near_duplicates": result.neardup,
-            "site_boilerplate": result.boilerplate, "partitions_compacted": result.compacted}
+            "site_boilerplate": result.boilerplate, "whole_corpus_passes": result.passes,
+            "partitions_compacted": result.compacted}
 
 
 def load_manifests(out: Path) -> list[dict]:

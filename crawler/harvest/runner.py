@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
+import sqlite3
 import sys
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,6 +23,18 @@ from crawler.harvest.manifest import finished_manifest, versions, write_manifest
 from crawler.harvest.runlock import RunLock
 
 logger = logging.getLogger("vnnews.run")
+# Finish reasons after which the whole-corpus passes wait for the next run: the run was asked
+# to end now, or cannot write.
+STOPPED = {"shutdown": "stopped by a signal", "closespider_timeout": "--max-runtime reached",
+           "output_error": "output not writable"}
+
+
+class OutputError(Exception):
+    """The output directory stopped taking writes (full, read-only): one line, exit 1."""
+
+
+class Interrupted(Exception):
+    """SIGTERM, SIGINT or the deadline during the whole-corpus passes."""
 
 
 @dataclass
@@ -34,6 +50,7 @@ class CrawlRequest:
     backfill: bool = False        # walk listings to their end
     overrides: dict = field(default_factory=dict)
     command: str = "crawl"
+    verbosity: int = 0            # -1 quiet, 0 normal (nothing on stderr while it runs), 1 verbose
 
     def site_ids(self) -> list[str]:
         return list(self.sites) + (["generic"] if self.start_url else [])
@@ -47,8 +64,10 @@ class CrawlResult:
     reason: str
     log_file: Path
     warnings: list[str] = field(default_factory=list)
+    sites: list[SiteReport] = field(default_factory=list)
     neardup: dict = field(default_factory=dict)
     boilerplate: dict = field(default_factory=dict)
+    passes: str = "done"          # the whole-corpus passes: done, deferred or failed, and why
     compacted: int = 0                   # partitions merged by the end-of-run compaction
 
 
@@ -58,7 +77,8 @@ def build_settings(request: CrawlRequest, run_id: str) -> Settings:
     values = {"CORPUS_DIR": str(request.out), "VNNEWS_RUN_ID": run_id,
               "VNNEWS_MAX_ARTICLES": request.max_articles,
               "LOG_INSTALL_ROOT_HANDLER": False,        # setup_logging does it
-              "CLOSESPIDER_TIMEOUT": request.max_runtime}
+              "PROGRESS_LIVE": request.verbosity >= 0,
+              "VNNEWS_MAX_RUNTIME": request.max_runtime}
     if request.since:
         values["VNNEWS_SINCE"] = request.since
     if request.listing_depth:
@@ -70,55 +90,109 @@ def build_settings(request: CrawlRequest, run_id: str) -> Settings:
     return settings
 
 
-def setup_logging(log_file: Path) -> None:
-    """Everything to the run's log file; our own INFO lines and all warnings to the console."""
+def setup_logging(log_file: Path, level: str = "INFO", verbosity: int = 0) -> None:
+    """The run's log file gets every line at LOG_LEVEL, timestamped. The console gets nothing
+    while the run goes (cron mails only the summary) unless verbose: then our own INFO lines
+    and everyone's warnings, timestamped too when stderr is a file."""
     log_file.parent.mkdir(parents=True, exist_ok=True)
+    stamped = logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s")
     to_file = logging.FileHandler(log_file, encoding="utf-8")
-    to_file.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
-    console = logging.StreamHandler(sys.stderr)
-    console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    console.addFilter(lambda r: r.levelno >= logging.WARNING or r.name.startswith("vnnews"))
+    to_file.setLevel(level)
+    to_file.setFormatter(stamped)
+    handlers: list[logging.Handler] = [to_file]
+    if verbosity > 0:
+        console = logging.StreamHandler(sys.stderr)
+        console.setLevel(level)
+        console.setFormatter(logging.Formatter("%(levelname)s: %(message)s")
+                             if sys.stderr.isatty() else stamped)
+        console.addFilter(lambda r: r.levelno >= logging.WARNING or r.name.startswith("vnnews"))
+        handlers.append(console)
     root = logging.getLogger()
-    root.handlers[:] = [to_file, console]
-    root.setLevel(logging.INFO)
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    # A full disk must not print a traceback per log line; the store reports it once.
+    logging.raiseExceptions = False
 
 
 def run_crawl(request: CrawlRequest) -> CrawlResult:
-    """Raises crawler.harvest.runlock.Locked when another live run holds the output directory."""
+    """Raises crawler.harvest.runlock.Locked when another live run holds the output directory,
+    OutputError when the output cannot be written."""
     run_id = new_run_id()
+    deadline = time.monotonic() + request.max_runtime if request.max_runtime else None
     with RunLock(request.out).acquire(run_id):
-        log_file = request.out / "_logs" / f"{run_id}.log"
-        setup_logging(log_file)
-        started = start_manifest(request, run_id, log_file)
-        state = prepare_state(request.out)
-        settings = build_settings(request, run_id)
         try:
-            stats = crawl(request, settings, state)
-            result, reports = assess(request, run_id, stats, state, log_file)
-        finally:
-            state.close()
-        post_process(request.out, result, settings.getint("TOKENIZE_WORKERS"),
-                     settings.getint("CORPUS_COMPACT_MIN_FILES"))
-        write_manifest(request.out, run_id, finished_manifest(started, result, reports, result.warnings))
-        return result
+            return _run_locked(request, run_id, deadline)
+        except (OSError, sqlite3.Error) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise OutputError(f"output {request.out} is not writable: {reason}") from None
 
 
-def post_process(out: Path, result: CrawlResult, workers: int, compact_min_files: int = 0) -> None:
+def _run_locked(request: CrawlRequest, run_id: str, deadline: float | None) -> CrawlResult:
+    log_file = request.out / "_logs" / f"{run_id}.log"
+    settings = build_settings(request, run_id)
+    setup_logging(log_file, settings.get("LOG_LEVEL"), request.verbosity)
+    started = start_manifest(request, run_id, log_file)
+    state = prepare_state(request.out)
+    try:
+        if deadline:     # the crawl gets what the start-up left of --max-runtime
+            settings.set("VNNEWS_MAX_RUNTIME", max(0.1, deadline - time.monotonic()), "cmdline")
+        stats = crawl(request, settings, state)
+        result, reports = assess(request, run_id, stats, state, log_file)
+    finally:
+        state.close()
+    post_process(request.out, result, settings.getint("TOKENIZE_WORKERS"),
+                 settings.getint("CORPUS_COMPACT_MIN_FILES"), deadline)
+    write_manifest(request.out, run_id, finished_manifest(started, result, reports, result.warnings))
+    return result
+
+
+@contextmanager
+def interruptible(seconds: float | None):
+    """SIGTERM, SIGINT, and the deadline `seconds` from now, raise Interrupted inside."""
+    def interrupt(signum, frame):
+        raise Interrupted(signal.Signals(signum).name)
+    previous = {s: signal.signal(s, interrupt) for s in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM)}
+    if seconds:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def post_process(out: Path, result: CrawlResult, workers: int, compact_min_files: int = 0,
+                 deadline: float | None = None) -> None:
     """Whole-corpus passes, under the run lock, so their result depends only on the set of
     pages: site-level boilerplate lines (crawler/harvest/site_boilerplate.py), then near-duplicate
     marks (corpus/neardup.py). A failure leaves the corpus valid (atomic rewrites; the next
-    run redoes the pass) and makes the run partial."""
+    run redoes the pass) and makes the run partial. A run told to stop (signal, deadline,
+    unwritable output) leaves them to the next run, and a signal or the deadline during them
+    interrupts them: every stop ends within seconds."""
     from corpus import neardup
     from crawler.harvest import site_boilerplate
     from crawler.harvest.health import EXIT_OK, EXIT_PARTIAL
+    stopped = STOPPED.get(result.stats.get("finish_reason")) or \
+        (result.stats.get("vnnews/output_error") and STOPPED["output_error"])
+    left = deadline - time.monotonic() if deadline else None
+    if stopped or (left is not None and left <= 0):
+        result.passes = f"deferred to the next run: {stopped or '--max-runtime reached'}"
+        return
     if not any(out.rglob("*.parquet")):
         return
     try:
-        result.boilerplate = site_boilerplate.update(out, workers)
-        result.neardup = neardup.update(out)
+        with interruptible(left):
+            result.boilerplate = site_boilerplate.update(out, workers)
+            result.neardup = neardup.update(out)
+        # Not interruptible: it swaps files and then the state's list of them.
         result.compacted = compact_partitions(out, compact_min_files)
+    except Interrupted as why:
+        result.passes = f"deferred to the next run: interrupted by {why}"
+        logger.warning("whole-corpus passes interrupted by %s; the next run redoes them", why)
     except Exception as exc:    # noqa: BLE001 - reported, and the next run retries it
         logger.exception("corpus post-processing failed")
+        result.passes = f"failed: {exc}"
         if result.exit_code == EXIT_OK:
             result.exit_code, result.reason = EXIT_PARTIAL, f"partial: post-processing failed: {exc}"
 
@@ -184,4 +258,4 @@ def assess(request, run_id, stats, state, log_file) -> tuple[CrawlResult, list[S
                               report.no_text_pages, json.dumps(report.fill_rates))
     for warning in warnings:
         logger.warning(warning)
-    return CrawlResult(run_id, stats, code, reason, log_file, warnings), reports
+    return CrawlResult(run_id, stats, code, reason, log_file, warnings, reports), reports

@@ -1,9 +1,12 @@
-"""End-of-crawl summary for people: per-site articles and words, drops, errors, output."""
+"""End-of-crawl summary for people: per-site articles and words, drops, errors, output.
+
+Compact by default (cron mails it): one line per site and one for the run. Detailed (-v,
+the demo): words, drops and errors by kind, whole-corpus passes, how to load the corpus."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from crawler.harvest.stats_keys import DROP_PREFIX, stats_under
+from crawler.harvest.stats_keys import DROP_PREFIX, REQUEST_DROP_PREFIX, stats_under
 
 
 def corpus_counts(out: Path) -> dict[str, tuple[int, int]]:
@@ -16,7 +19,30 @@ def corpus_counts(out: Path) -> dict[str, tuple[int, int]]:
     return {site: (int(r["count"]), int(r["sum"])) for site, r in grouped.iterrows()}
 
 
-def format_summary(result, out: Path) -> str:
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in counts.items())
+
+
+def format_summary(result, out: Path, detailed: bool = False) -> str:
+    return (detailed_summary if detailed else compact_summary)(result, out)
+
+
+def compact_summary(result, out: Path) -> str:
+    stats, counts = result.stats, corpus_counts(out)
+    lines = []
+    for site in result.sites:
+        dropped = {**site.dropped, **site.requests_dropped}
+        lines.append(f"{site.site}: {site.status_reason.removeprefix(site.site + ': ')}, "
+                     f"+{site.new_articles} new ({counts.get(site.site, (0, 0))[0]} in corpus)"
+                     + (f", dropped {_counts(dropped)}" if dropped else ""))
+    lines.append(f"run {result.run_id}: {result.reason} (exit {result.exit_code}), "
+                 f"{sum(r.new_articles for r in result.sites)} new articles, "
+                 f"{stats.get('response_received_count', 0)} pages fetched, "
+                 f"log {result.log_file}")
+    return "\n".join(lines)
+
+
+def detailed_summary(result, out: Path) -> str:
     stats = result.stats
     new = stats_under(stats, "vnnews/saved/")
     lines = [f"run {result.run_id}: {result.reason} (exit {result.exit_code})",
@@ -30,10 +56,13 @@ def format_summary(result, out: Path) -> str:
         lines.append(f"  {site:<24} {added:<10} {articles:>6} articles {words:>9} words in corpus")
     drops = stats_under(stats, DROP_PREFIX)
     if drops:
-        lines.append("dropped: " + ", ".join(f"{k} {v}" for k, v in drops.items()))
+        lines.append("dropped: " + _counts(drops))
+    requests_dropped = stats_under(stats, REQUEST_DROP_PREFIX)
+    if requests_dropped:
+        lines.append("requests dropped: " + _counts(requests_dropped))
     errors = stats_under(stats, "vnnews/errors/")
     if errors:
-        lines.append("errors: " + ", ".join(f"{k} {v}" for k, v in errors.items()))
+        lines.append("errors: " + _counts(errors))
     if result.boilerplate.get("rows_cleaned"):
         lines.append(f"site boilerplate: {result.boilerplate['lines']} repeated lines learned, "
                      f"removed from {result.boilerplate['rows_cleaned']} rows")

@@ -14,7 +14,7 @@ from crawler.pages.captions import caption_nodes, is_photo_story
 from crawler.pages.bylines import is_publisher, looks_like_byline, split_byline
 from crawler.pages.dates import clean_printed, has_clock, parse_any, parse_iso, parse_printed
 from crawler.pages.page_kind import listing_reason
-from crawler.pages.html_text import (element_lines, element_text, parse_html, remove_element,
+from crawler.pages.html_text import (element_lines, element_text, parse_page, remove_element,
                                      text_key)
 from crawler.pages.metadata import (canonical_url, first_time_element, json_ld_article,
                                     json_ld_objects, ld_author, ld_breadcrumb, meta, meta_all,
@@ -32,8 +32,7 @@ class ArticlePage:
         self.fetched_at = fetched_at        # "2 giờ trước" is read against it (default: now)
         self.site = site
         self.rules = site.selectors if (site and use_rules) else {}
-        self.tree = parse_html(html)
-        self.html = html
+        self.tree, self.html = parse_page(html)
 
     # -- helpers -----------------------------------------------------------------
     def select(self, key: str, root=None) -> list:

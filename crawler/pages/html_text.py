@@ -17,10 +17,52 @@ _SPACE = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[\W_]+")
 
 
+# libxml2 stops at 256 nested elements and silently drops everything deeper: a page of
+# 10,000 nested <div>s loses its innermost paragraphs. Such pages are flattened to this depth.
+MAX_NESTING = 200
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
+_TEXT_BLOCKS = frozenset("p h1 h2 h3 h4 h5 h6 li blockquote pre figcaption td th".split())
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
 def parse_html(text: str) -> lxml_html.HtmlElement:
+    return parse_page(text)[0]
+
+
+def parse_page(text: str) -> tuple[lxml_html.HtmlElement, str]:
+    """(tree, the HTML the tree was parsed from): flattened when it nests too deep for
+    libxml2, which callers handing the HTML to another parser (trafilatura) must use."""
     # lxml refuses str input carrying an XML encoding declaration: strip it.
-    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
-    return lxml_html.document_fromstring(text or "<html></html>")
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text) or "<html></html>"
+    parser = lxml_html.HTMLParser()
+    tree = lxml_html.document_fromstring(text, parser=parser)
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        text = flatten_nesting(text)
+        tree = lxml_html.document_fromstring(text)
+    return tree, text
+
+
+def flatten_nesting(text: str, most: int = MAX_NESTING) -> str:
+    """The HTML without the tags of wrappers nested deeper than `most` (their text kept);
+    paragraphs and headings there keep their tags, so extractors still see them as text."""
+    parts, kept, depth, last = [], [], 0, 0   # kept: per open element, was its tag kept?
+    for tag in _TAG.finditer(text):
+        closing, name, self_closing = tag.groups()
+        name = name.lower()
+        if self_closing or name in _VOID:
+            continue
+        if closing:
+            keep = kept.pop() if kept else True
+            depth -= keep and depth > 0
+        else:
+            keep = depth < most or (name in _TEXT_BLOCKS and depth < most + 40)
+            kept.append(keep)
+            depth += keep
+        if not keep:
+            parts.append(text[last:tag.start()])
+            last = tag.end()
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def element_lines(element) -> list[str]:

@@ -34,6 +34,7 @@ from crawler.pages.dates import localize, parse_iso
 from crawler.pages.html_text import element_text, parse_html
 from crawler.pages.urls import NOT_ARTICLE, has_id, is_article_url, looks_like_article
 from crawler.sites.registry import Site
+from crawler.spiders.traps import canonical_url
 
 _NEXT_WORDS = re.compile(r"^(trang sau|sau|tiếp|xem tiếp|next|»|›|>>?)$", re.I)
 
@@ -92,11 +93,13 @@ def _anchors(tree, selectors: tuple[str, ...]):
 
 
 def _resolve(href: str, page_url: str) -> str | None:
+    """The absolute URL of a link, without tracking and session parameters: a path with
+    `;jsessionid=` would not have the article shape its page has."""
     href = (href or "").strip()
     if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
         return None
     url = urldefrag(urljoin(page_url, href))[0]
-    return url if url.startswith("http") else None
+    return canonical_url(url) if url.startswith("http") else None
 
 
 def listing_links(html: str, page_url: str, site: Site, on_site) -> tuple[list[str], list[str]]:

@@ -7,16 +7,22 @@ from __future__ import annotations
 from collections import defaultdict
 
 from crawler.harvest.state import state_for
+from crawler.harvest.store import OUTPUT_ERRORS, output_failed
 
 # Drops that will happen again on a re-fetch: remember the URL. OverLimit and OutsideWindow
 # depend on this run's options, so those pages stay fetchable.
 PERMANENT_DROPS = {"NotAnArticle", "Undecodable", "TooShort", "NotVietnamese",
-                   "DuplicateURL", "DuplicateContent"}
+                   "DuplicateURL", "DuplicateContent", "ParseTimeout", "ParseError"}
+# Requests dropped for what the URL is or answers (crawler/spiders/guards.py): asking again
+# gives the same answer. Budget, timeouts, Retry-After and a stopping run leave it for later.
+PERMANENT_REQUEST_DROPS = {"too_large", "offsite", "offsite_redirect", "max_redirects",
+                           "redirect_loop", "trap"}
 GONE_STATUSES = {404, 410}
 
 
 class Incremental:
     def __init__(self, crawler):
+        self.crawler = crawler
         self.state = state_for(crawler)
         self.known = self.state.seen_urls()
         self.old_validators = self.state.validators()
@@ -52,12 +58,19 @@ class Incremental:
 
     def settle(self, urls, site: str, status: str, run_id: str) -> None:
         """Pages that will never give a row: remember them so they are not fetched again."""
-        self.state.mark_seen(urls, site, status, run_id)
+        try:
+            self.state.mark_seen(urls, site, status, run_id)
+        except OUTPUT_ERRORS as exc:
+            output_failed(self.crawler, exc)
 
     def finish(self) -> int:
         """Store the validators of pages whose articles are all settled; returns how many."""
         settled = self.state.seen_urls()
         done = {page: v for page, v in self.new_validators.items()
                 if page not in self.incomplete and self.linked[page] <= settled}
-        self.state.save_validators(done)
+        try:
+            self.state.save_validators(done)
+        except OUTPUT_ERRORS as exc:
+            output_failed(self.crawler, exc)
+            return 0
         return len(done)

@@ -15,15 +15,19 @@ from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import IgnoreRequest
-from scrapy.utils.defer import deferred_from_coro
 
 from crawler.spiders import discovery
-from crawler.pages import NoArticle, extract_article
 from crawler.sites.registry import RegistryError, Site, generic_site, get_site, rebase_url
 from corpus.schema import utc_now
 from corpus.writer import run_id_for
-from crawler.spiders.incremental import GONE_STATUSES, PERMANENT_DROPS, Incremental
+from crawler.harvest.stats_keys import REQUEST_DROP_PREFIX
+from crawler.spiders.incremental import (GONE_STATUSES, PERMANENT_DROPS, PERMANENT_REQUEST_DROPS,
+                                         Incremental)
+from crawler.spiders.guards import drop_reason
+from crawler.spiders.origins import Confinement, check_start_url, parse_base_urls
+from crawler.spiders.parsing import PageDropped, ParsePool
+from crawler.spiders.stopping import stop_run
+from crawler.spiders.traps import canonical_url, without_query
 from pipelines.encoding import UndecodableError, decode_html
 
 logger = logging.getLogger(__name__)
@@ -46,8 +50,10 @@ class NewsSpider(scrapy.Spider):
             if site_id.strip():
                 self.sites[site_id.strip()] = get_site(site_id.strip())
         if start_url:
+            check_start_url(start_url)
             self.sites["generic"] = generic_site(start_url)
         self.bases = parse_base_urls(base_url, list(self.sites))
+        self.confinement = Confinement(self.sites, self.bases)
         self.since = date.fromisoformat(since) if since else None
         self.max_articles = int(max_articles or 0)
         self.saved: dict[str, int] = {}
@@ -58,7 +64,10 @@ class NewsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.item_saved, signal=signals.item_scraped)
         crawler.signals.connect(spider.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         spider.incremental = Incremental(crawler)
+        spider.parser = ParsePool(crawler.settings.getint("VNNEWS_PARSE_WORKERS"),
+                                  crawler.settings.getfloat("VNNEWS_PARSE_TIMEOUT"))
         spider.backfill = crawler.settings.getbool("VNNEWS_BACKFILL")
         spider.listing_depth = (BACKFILL_MAX_PAGES if spider.backfill
                                 else crawler.settings.getint("VNNEWS_LISTING_DEPTH"))
@@ -70,10 +79,8 @@ class NewsSpider(scrapy.Spider):
         return rebase_url(url, base) if base and site.owns(url) else url
 
     def on_site(self, site: Site, url: str) -> bool:
-        base = self.bases.get(site.id)
-        if base and urlsplit(url).netloc == urlsplit(base).netloc:
-            return True
-        return site.owns(url)
+        """Would the crawl fetch this URL of the site (rebased onto its base URL) at all?"""
+        return self.confinement.allows(site.id, self.fetch_url(site, url))
 
     def public_url(self, site: Site, url: str) -> str:
         """The URL on the site's own domain, for a page fetched from a base_url."""
@@ -99,6 +106,7 @@ class NewsSpider(scrapy.Spider):
 
     def request(self, site: Site, url: str, callback, kind: str, **meta):
         """Feeds, listings and sitemaps are asked for with conditional GET (not in backfill)."""
+        url = canonical_url(url)
         self.crawler.stats.inc_value(f"vnnews/requests/{site.id}/{kind}")
         headers = {}
         if kind != "article" and not self.backfill:     # a backfill re-reads every page
@@ -111,7 +119,7 @@ class NewsSpider(scrapy.Spider):
         """Requests for the articles a page links, minus known ones; `page` is the linking
         page's public URL (its validators wait until they are all settled)."""
         for link in links:
-            url = link.url if isinstance(link, discovery.Link) else link
+            url = self.article_link(site, link.url if isinstance(link, discovery.Link) else link)
             public = self.public_url(site, url)
             if self.incremental.is_known(public):
                 self.crawler.stats.inc_value(f"vnnews/skipped_known/{site.id}")
@@ -124,6 +132,14 @@ class NewsSpider(scrapy.Spider):
                 return
             self.incremental.link(page, public)
             yield self.request(site, url, self.parse_article, kind="article", source=page)
+
+    @staticmethod
+    def article_link(site: Site, url: str) -> str:
+        """Without tracking and session parameters; without any query when the path alone
+        has the article shape (a changing query would make the page new on every visit)."""
+        url = canonical_url(url)
+        bare = without_query(url)
+        return bare if bare != url and discovery.is_article_url(bare, site) else url
 
     def fresh(self, response, site: Site) -> bool:
         """False for a 304 (nothing new on this page); remembers the validators of a 200."""
@@ -173,8 +189,7 @@ class NewsSpider(scrapy.Spider):
             links = [link for link in discovery.feed_links(response.body, response.url)
                      if self.on_site(site, link.url)]
         except discovery.TooLarge as exc:
-            self.crawler.stats.inc_value(f"vnnews/errors/{site.id}/too_large")
-            logger.warning("feed %s dropped: %s", response.url, exc)
+            self.count_request_drop("too_large", response.request, exc)
             return
         yield from self.article_requests(site, links, self.public_url(site, response.url))
 
@@ -186,8 +201,7 @@ class NewsSpider(scrapy.Spider):
         try:
             pages, children = discovery.sitemap_links(response.body, response.url)
         except discovery.TooLarge as exc:
-            self.crawler.stats.inc_value(f"vnnews/errors/{site.id}/too_large")
-            logger.warning("sitemap %s dropped: %s", response.url, exc)
+            self.count_request_drop("too_large", response.request, exc)
             return
         for url in children:
             yield self.request(site, url, self.parse_sitemap, kind="sitemap")
@@ -237,22 +251,24 @@ class NewsSpider(scrapy.Spider):
 
     def on_probe_miss(self, failure):
         request = failure.request
+        reason = drop_reason(failure.value)
+        if reason:            # not asked at all (robots.txt, budget...): a drop, not a miss
+            self.count_request_drop(reason, request, failure.value)
+            return
         self.crawler.stats.inc_value(f"vnnews/probe_missed/{request.meta['site']}")
         logger.info("no %s at %s: %s", request.meta["kind"], request.url,
                     failure.value.__class__.__name__)
 
-    def parse_article(self, response):
+    async def parse_article(self, response):
         self.count_response(response)
         site = self.site_of(response)
-        html = self.decode(response, site)
-        if html is None:
-            return
         crawled_at = utc_now()
         try:
-            article = extract_article(html, response.url, None if site.id == "generic" else site,
-                                      fetched_at=crawled_at)
-        except NoArticle as exc:
-            self.count_drop("NotAnArticle", response, str(exc))
+            article = await self.parser.parse(response.body, declared_charset(response),
+                                              response.url, None if site.id == "generic" else site,
+                                              crawled_at)
+        except PageDropped as drop:
+            self.count_drop(drop.reason, response, str(drop))
             return
         article.url = self.public_url(site, article.url)
         # As linked, before redirects: the key that stops the next run requesting it again.
@@ -264,10 +280,8 @@ class NewsSpider(scrapy.Spider):
         yield article
 
     def decode(self, response, site: Site) -> str | None:
-        declared = response.headers.get("Content-Type", b"").decode("latin-1")
-        charset = declared.split("charset=")[-1].strip() if "charset=" in declared else None
         try:
-            return decode_html(response.body, charset)[0]
+            return decode_html(response.body, declared_charset(response))[0]
         except UndecodableError as exc:
             self.count_drop("Undecodable", response, f"undecodable: {exc}")
             return None
@@ -292,15 +306,16 @@ class NewsSpider(scrapy.Spider):
         reason = type(exception).__name__
         self.crawler.stats.inc_value(f"vnnews/dropped/{item.site}/{reason}")
         if reason in PERMANENT_DROPS:
-            self.incremental.settle([item.url, item.fetched_url], item.site, f"dropped:{reason}",
-                                    run_id_for(self.crawler))
+            # A DuplicateURL page's canonical URL is another page's: that page's row may still
+            # sit in an uncommitted batch, and marking its URL would lose it to a crash.
+            urls = [item.fetched_url] if reason == "DuplicateURL" else [item.url, item.fetched_url]
+            self.incremental.settle(urls, item.site, f"dropped:{reason}", run_id_for(self.crawler))
 
     def on_error(self, failure):
         request = failure.request
-        if failure.check(IgnoreRequest) and not getattr(failure.value, "response", None):
-            # robots.txt said no: expected, counted, not an error
-            self.crawler.stats.inc_value(f"vnnews/skipped_robots/{request.meta['site']}")
-            logger.info("skipped %s: %s", request.url, failure.value)
+        reason = drop_reason(failure.value)
+        if reason:
+            self.count_request_drop(reason, request, failure.value)
             return
         kind = failure.value.__class__.__name__
         response = getattr(failure.value, "response", None)
@@ -315,30 +330,37 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"vnnews/errors/{request.meta['site']}/{kind}")
         logger.warning("failed %s (%s): %s", request.url, request.meta["kind"], kind)
 
+    def count_request_drop(self, reason: str, request, exception) -> None:
+        """A request dropped by a bound or a policy: counted by its typed reason; an article
+        that would be dropped again is remembered, any other left for the next run."""
+        site = self.sites[request.meta["site"]]
+        self.crawler.stats.inc_value(f"{REQUEST_DROP_PREFIX}{reason}")
+        self.crawler.stats.inc_value(f"vnnews/requests_dropped/{site.id}/{reason}")
+        if reason in PERMANENT_REQUEST_DROPS and request.meta["kind"] == "article":
+            urls = request.meta.get("redirect_urls", []) + [request.url]
+            self.incremental.settle([self.public_url(site, u) for u in urls], site.id,
+                                    f"dropped:{reason}", run_id_for(self.crawler))
+        elif reason != "robots":   # robots.txt may change, but a listing is no reason to wait
+            self.incremental.leave_unfinished(request.meta.get("source"))
+        logger.info("dropped %s (%s): %s", request.url, reason, exception)
+
+    def request_dropped(self, request, spider):
+        """The scheduler drops a request it has seen: a redirect back to itself is a loop."""
+        if request.url in request.meta.get("redirect_urls", ()) and "site" in request.meta:
+            self.count_request_drop("redirect_loop", request, "redirected back to itself")
+
     def closed(self, reason):
+        self.parser.close()
         stored = self.incremental.finish()
         logger.info("stored validators of %d feed/listing pages", stored)
 
     def item_saved(self, item, response, spider):
         self.saved[item.site] = self.saved.get(item.site, 0) + 1
         if self.max_articles and all(self.saved.get(s, 0) >= self.max_articles for s in self.sites):
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="max_articles"))
+            stop_run(self.crawler, "max_articles")
 
 
-def parse_base_urls(value: str | None, site_ids: list[str]) -> dict[str, str]:
-    """"URL" (one site) or "ID=URL,ID=URL" -> {site id: base URL}."""
-    if not value:
-        return {}
-    bases = {}
-    for part in value.split(","):
-        site_id, sep, url = part.partition("=")
-        if not sep:
-            if len(site_ids) != 1:
-                raise RegistryError("--base-url URL needs exactly one site; use ID=URL")
-            site_id, url = site_ids[0], part
-        if site_id not in site_ids:
-            raise RegistryError(f"--base-url names {site_id!r}, which is not crawled")
-        if not url.startswith(("http://", "https://")):
-            raise RegistryError(f"--base-url {url!r} is not an http(s) URL")
-        bases[site_id] = url.rstrip("/")
-    return bases
+def declared_charset(response) -> str | None:
+    declared = response.headers.get("Content-Type", b"").decode("latin-1")
+    return declared.split("charset=")[-1].strip() if "charset=" in declared else None
+

@@ -14,7 +14,7 @@ from scrapy.exceptions import IgnoreRequest
 
 from crawler.sites.registry import Site, get_site, rebase_url
 from crawler.spiders.discovery import listing_links
-from crawler.spiders.news import parse_base_urls
+from crawler.spiders.origins import parse_base_urls
 from pipelines.encoding import UndecodableError, decode_html
 
 

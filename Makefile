@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test harvest eval eval-tokenize bench bench-corpus clean
+.PHONY: demo test harvest eval eval-english eval-tokenize bench bench-corpus clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ harvest: $(STAMP)  ## harvest the live sites (all active ones by default; needs 
 
 eval: $(STAMP)  ## extraction quality on ../shared/real-pages: ours (rules, generic) vs trafilatura
 	$(PY) scripts/eval_extraction.py
+
+eval-english: $(STAMP)  ## rule-free layer vs trafilatura on English benchmark pages (EVAL_ENGLISH_PAGES=DIR or VNNEWS_ENGLISH_PAGES)
+	$(PY) scripts/eval_english.py $(if $(EVAL_ENGLISH_PAGES),--pages $(EVAL_ENGLISH_PAGES)) --jobs 2
 
 eval-tokenize: $(STAMP)  ## tokenisation F1 on underthesea's VLSP 2013 test set
 	$(PY) scripts/eval_tokenize.py

@@ -76,8 +76,11 @@ def _shared_words(text: str, other: str) -> float:
 
 
 def title_from_head(tree) -> str | None:
-    nodes = tree.xpath("//title")
+    """The <title> of the head, without the site name. (element_text skips <title>, which
+    is never body text, so its text is read directly.)"""
+    nodes = tree.xpath("//head/title") or tree.xpath("//title")
     if not nodes:
         return None
+    text = " ".join(nodes[0].text_content().split())
     # "Headline - Site name" / "Headline | Site": keep the headline part.
-    return re.split(r"\s+[|–-]\s+", element_text(nodes[0]))[0] or None
+    return re.split(r"\s+[|–-]\s+", text)[0] or None

@@ -30,3 +30,23 @@ def test_page_without_og_title_or_h1_keeps_its_head_title():
             f"<body><div>{body(*PARAGRAPHS)}</div></body></html>")
     article = extract_article(html, "https://example.com/news/buses-2009-11.html")
     assert article.title == "Council extends evening buses"
+
+
+# -- trafilatura as a user runs it: tables and comment threads --------------------------
+def test_article_laid_out_in_a_table_keeps_its_text():
+    cells = "".join(f"<tr><td>{p}</td></tr>" for p in PARAGRAPHS[1:])
+    html = (f"<html><head><title>Council extends evening buses</title></head><body>"
+            f"<article><h1>Buses</h1><p>{PARAGRAPHS[0]}</p><table>{cells}</table></article>"
+            f"</body></html>")
+    article = extract_article(html, "https://example.com/news/buses-2009-11.html")
+    for paragraph in PARAGRAPHS:
+        assert paragraph in article.text.splitlines()
+
+
+def test_table_rows_become_paragraphs_or_one_data_line():
+    from crawler.pages.generic import table_row
+    assert table_row(f"| | {PARAGRAPHS[0]} | |") == [PARAGRAPHS[0]]
+    assert table_row("| Home | " + PARAGRAPHS[1] + " |") == ["Home", PARAGRAPHS[1]]
+    assert table_row("| Route | 2024 |  | 2025 |") == ["Route | 2024 | 2025"]
+    assert table_row("| Alpha \\| beta | 12 |") == ["Alpha | beta | 12"]
+    assert table_row("|  |  |") == [] and table_row("plain line") == ["plain line"]

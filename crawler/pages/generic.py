@@ -18,12 +18,31 @@ LEAD_MIN_CHARS, LEAD_MAX_CHARS = 40, 1200
 
 
 def body(html: str, url: str, tree=None) -> Anchored:
-    """trafilatura's paragraphs; anchored to the page's own tree when given (see anchor)."""
-    doc = trafilatura.bare_extraction(html, url=url, include_comments=False,
-                                      include_tables=False, with_metadata=False)
+    """trafilatura's paragraphs, with its default settings (its output is our floor: tables
+    and comment separation as a user of trafilatura gets them); anchored to the page's own
+    tree when given (see anchor)."""
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=False)
     text = (doc.text if doc is not None else "") or ""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    lines = [cell for line in text.splitlines() for cell in table_row(line.strip())]
     return anchor(lines, tree) if tree is not None and lines else Anchored(lines)
+
+
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+CELL_PARAGRAPH_WORDS = 12    # a table cell this long is a layout cell holding prose
+
+
+def table_row(line: str) -> list[str]:
+    """trafilatura prints a table row as "| cell | cell |" (a "|" inside a cell as "\\|").
+    A row with a prose cell belongs to a layout table (old pages lay the whole page out in
+    one): each non-empty cell becomes a line of its own, as the paragraph it is. A data row
+    stays one line, "cell | cell", without its empty cells."""
+    if not (line.startswith("|") and line.endswith("|")):
+        return [line] if line else []
+    cells = [c.strip().replace("\\|", "|") for c in _CELL_SPLIT.split(line[1:-1])]
+    cells = [c for c in cells if c]
+    if any(len(c.split()) >= CELL_PARAGRAPH_WORDS for c in cells):
+        return cells
+    return [" | ".join(cells)] if cells else []
 
 
 def find_lead(tree) -> str | None:

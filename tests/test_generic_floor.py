@@ -50,3 +50,37 @@ def test_table_rows_become_paragraphs_or_one_data_line():
     assert table_row("| Route | 2024 |  | 2025 |") == ["Route | 2024 | 2025"]
     assert table_row("| Alpha \\| beta | 12 |") == ["Alpha | beta | 12"]
     assert table_row("|  |  |") == [] and table_row("plain line") == ["plain line"]
+
+
+# -- anchoring: what lies outside the container -----------------------------------------
+def test_opening_prose_outside_the_container_stays():
+    from crawler.pages.anchor import anchor_lines
+    standfirst = ("Late buses will run to the northern suburbs from March, the council "
+                  "decided after a long debate.")
+    long_paragraphs = [p + " " + p for p in PARAGRAPHS] * 3
+    tree = parse_html(f"<html><body><header><h1>Buses</h1><p>{standfirst}</p></header>"
+                      f"<div>{body(*long_paragraphs)}</div>"
+                      f"<aside><p>Follow us on social media for the latest news.</p></aside>"
+                      f"</body></html>")
+    lines = [standfirst, *long_paragraphs, "Follow us on social media for the latest news."]
+    assert anchor_lines(lines, tree) == [standfirst, *long_paragraphs]
+
+
+def test_lines_outside_the_container_that_are_not_prose_still_go():
+    from crawler.pages.anchor import anchor_lines
+    long_paragraphs = [p + " " + p for p in PARAGRAPHS] * 3
+    menu = "Home News Sport Business Weather and all the other sections of this site"
+    tree = parse_html(f"<html><body><div><a href='/'>{menu}</a></div><p>Updated: Jan. 11</p>"
+                      f"<div>{body(*long_paragraphs)}</div></body></html>")
+    assert anchor_lines([menu, "Updated: Jan. 11", *long_paragraphs], tree) == long_paragraphs
+
+
+def test_a_caption_opening_like_a_line_is_not_where_the_line_is_printed():
+    from crawler.pages.anchor import locate
+    tree = parse_html("<html><body><figure><img src='a.jpg'><figcaption>Council members "
+                      "vote on the bus plan in the town hall on Tuesday</figcaption></figure>"
+                      "</body></html>")
+    line = "Council members voted to extend late buses to the suburbs, officials said."
+    caption = tree.xpath("//figcaption")[0]
+    assert locate([line], [caption]) == {}
+    assert locate(["Council members vote on the bus plan"], [caption]) == {0: caption}

@@ -84,3 +84,16 @@ def test_a_caption_opening_like_a_line_is_not_where_the_line_is_printed():
     caption = tree.xpath("//figcaption")[0]
     assert locate([line], [caption]) == {}
     assert locate(["Council members vote on the bus plan"], [caption]) == {0: caption}
+
+
+# -- the lead -----------------------------------------------------------------------------
+def test_the_lead_photo_box_is_no_lead():
+    from crawler.pages.generic import find_lead
+    tree = parse_html("<html><body><div class='lead-asset'><img src='a.jpg'><span "
+                      "class='asset-caption'>The mayor at the depot on Monday, where the "
+                      "new buses are kept. Photo: City Hall</span></div>"
+                      f"<div>{body(*PARAGRAPHS)}</div></body></html>")
+    assert find_lead(tree) is None
+    tree = parse_html("<html><body><p class='lead'>Late buses will run to the northern "
+                      f"suburbs from March.</p><div>{body(*PARAGRAPHS)}</div></body></html>")
+    assert find_lead(tree) == "Late buses will run to the northern suburbs from March."

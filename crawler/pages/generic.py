@@ -8,6 +8,7 @@ import re
 import trafilatura
 
 from crawler.pages.anchor import Anchored, anchor
+from crawler.pages.captions import names_caption
 from crawler.pages.html_text import element_text, text_key
 from crawler.pages.metadata import meta
 
@@ -56,11 +57,19 @@ def _hinted_lead(tree) -> str | None:
         if node.tag in ("meta", "body", "html", "article", "main", "section"):
             continue
         label = f"{node.get('class', '')} {node.get('id', '')}"
-        if _LEAD_HINT.search(label):
+        if _LEAD_HINT.search(label) and not is_caption_like(node):
             text = element_text(node)
             if LEAD_MIN_CHARS <= len(text) <= LEAD_MAX_CHARS:
                 return text
     return None
+
+
+def is_caption_like(node) -> bool:
+    """A caption is no sapo, nor is the box holding the lead photo and its caption: the
+    element names a caption, sits in a <figure>, or holds a figure or a caption."""
+    if any(a.tag in ("figure", "figcaption") for a in (node, *node.iterancestors())):
+        return True
+    return any(d.tag in ("figure", "figcaption") or names_caption(d) for d in node.iter())
 
 
 def _described_lead(tree) -> str | None:

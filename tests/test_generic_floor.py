@@ -97,3 +97,23 @@ def test_the_lead_photo_box_is_no_lead():
     tree = parse_html("<html><body><p class='lead'>Late buses will run to the northern "
                       f"suburbs from March.</p><div>{body(*PARAGRAPHS)}</div></body></html>")
     assert find_lead(tree) == "Late buses will run to the northern suburbs from March."
+
+
+def test_the_site_tagline_above_the_headline_is_no_lead():
+    page = ("<html><head><title>Council extends evening buses</title></head><body>"
+            "<div><h2 class='site-description'>News, views and notes from a small town by "
+            "the sea, every day.</h2></div>"
+            f"<h2>Council extends evening buses</h2><div>{body(*PARAGRAPHS)}</div></body></html>")
+    article = extract_article(page, "https://example.com/2009/11/02/buses")
+    assert article.lead is None and "by the sea" not in article.text
+
+
+def test_a_lead_the_first_paragraph_already_prints_is_not_added():
+    description = PARAGRAPHS[0][:120]
+    page = (f"<html><head><title>Council extends evening buses</title>"
+            f"<meta name='description' content='{description}'></head><body>"
+            f"<h1>Council extends evening buses</h1><div><p>{description}</p></div>"
+            f"<div>{body(*PARAGRAPHS)}</div></body></html>")
+    article = extract_article(page, "https://example.com/2009/11/02/buses")
+    assert article.text.count(description) == 1
+

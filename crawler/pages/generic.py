@@ -46,18 +46,37 @@ def table_row(line: str) -> list[str]:
     return [" | ".join(cells)] if cells else []
 
 
-def find_lead(tree) -> str | None:
-    """The sapo: an element whose class or id names it so, else the printed meta description."""
-    return _hinted_lead(tree) or _described_lead(tree)
+def find_lead(tree, title: str | None = None) -> str | None:
+    """The sapo: an element whose class or id names it so, else the printed meta description.
+    With the title given, a sapo is printed after the headline: an element above it (the
+    site's tagline in the banner, "site-description") is not the article's."""
+    follows = _follows_headline(tree, title)
+    return _hinted_lead(tree, follows) or _described_lead(tree, follows)
 
 
-def _hinted_lead(tree) -> str | None:
+def _follows_headline(tree, title: str | None):
+    """node -> whether it comes after the first element printing the title (True for every
+    node when no element prints it)."""
+    key = text_key(title)
+    if not key:
+        return lambda node: True
+    order = {node: i for i, node in enumerate(tree.iter())}
+    printing = (n for n in tree.iter("h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span",
+                                     "td", "a", "strong", "b")
+                if text_key(element_text(n)) == key)
+    first = next(printing, None)
+    if first is None:
+        return lambda node: True
+    return lambda node: order.get(node, -1) > order[first]
+
+
+def _hinted_lead(tree, follows=lambda node: True) -> str | None:
     """First element whose class or id names it a sapo and whose text is a plausible lead."""
     for node in tree.xpath("//*[@class or @id]"):
         if node.tag in ("meta", "body", "html", "article", "main", "section"):
             continue
         label = f"{node.get('class', '')} {node.get('id', '')}"
-        if _LEAD_HINT.search(label) and not is_caption_like(node):
+        if _LEAD_HINT.search(label) and not is_caption_like(node) and follows(node):
             text = element_text(node)
             if LEAD_MIN_CHARS <= len(text) <= LEAD_MAX_CHARS:
                 return text
@@ -72,7 +91,7 @@ def is_caption_like(node) -> bool:
     return any(d.tag in ("figure", "figcaption") or names_caption(d) for d in node.iter())
 
 
-def _described_lead(tree) -> str | None:
+def _described_lead(tree, follows=lambda node: True) -> str | None:
     """The element printing the meta description (which CMSs fill with the sapo, often cut
     short or with the paper's name appended): its text starts like the description."""
     description = meta(tree, "og:description", "description") or ""
@@ -82,7 +101,8 @@ def _described_lead(tree) -> str | None:
     for node in tree.xpath("//body//*[starts-with(normalize-space(text()), $start)]",
                            start=description.strip()[:20]):
         text = element_text(node)
-        if text_key(text).startswith(prefix) and len(text) <= 1.5 * len(description) + 40:
+        if (text_key(text).startswith(prefix) and len(text) <= 1.5 * len(description) + 40
+                and follows(node)):
             return text
     return None
 

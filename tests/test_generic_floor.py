@@ -117,3 +117,11 @@ def test_a_lead_the_first_paragraph_already_prints_is_not_added():
     article = extract_article(page, "https://example.com/2009/11/02/buses")
     assert article.text.count(description) == 1
 
+
+# -- a headline for pages declaring none ----------------------------------------------
+def test_page_with_no_declared_title_takes_the_heading_above_its_body():
+    page = (f"<html><head><title> </title></head><body><div><h3>Most read</h3></div>"
+            f"<div><h2>Council extends evening buses</h2>{body(*PARAGRAPHS)}</div>"
+            f"</body></html>")
+    article = extract_article(page, "https://example.com/2009/11/02/buses")
+    assert article.title == "Council extends evening buses"

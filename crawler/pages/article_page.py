@@ -78,7 +78,8 @@ class ArticlePage:
         return canonical_url(self.tree, self.url_fetched, self.same_site)
 
     def title(self) -> str | None:
-        return self.select_text("title") or generic.headline(self.tree)
+        return (self.select_text("title") or generic.headline(self.tree)
+                or generic.heading_before(self.tree, self.generic_body.lines))
 
     @cached_property
     def byline(self) -> str | None:

@@ -7,7 +7,7 @@ import re
 
 import trafilatura
 
-from crawler.pages.anchor import Anchored, anchor
+from crawler.pages.anchor import Anchored, anchor, leaf_blocks, locate
 from crawler.pages.captions import names_caption
 from crawler.pages.html_text import element_text, text_key
 from crawler.pages.metadata import meta
@@ -121,6 +121,26 @@ def _shared_words(text: str, other: str) -> float:
     """Share of text's words that other also has."""
     words, others = text_key(text).split(), set(text_key(other).split())
     return sum(w in others for w in words) / len(words) if words else 0.0
+
+
+HEADING_MAX_WORDS = 30
+
+
+def heading_before(tree, lines: list[str]) -> str | None:
+    """For a page declaring no title and printing no <h1>: the last heading (<h2>-<h4>)
+    before the body's first line, or that line itself when it is one (trafilatura often
+    opens with the headline): where a headline sits."""
+    blocks = leaf_blocks(tree)
+    located = locate(lines[:3], blocks)
+    if not located:
+        return None
+    first, last = located[min(located)], None
+    for node in tree.iter():
+        if node.tag in ("h2", "h3", "h4") and 0 < len(element_text(node).split()) <= HEADING_MAX_WORDS:
+            last = node
+        if node is first:
+            break
+    return element_text(last) if last is not None else None
 
 
 def title_from_head(tree) -> str | None:

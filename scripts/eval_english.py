@@ -96,9 +96,11 @@ class EnglishPage:
         return (self.folder / "gold" / f"{self.id}.txt").read_text("utf-8")
 
     def real_page(self) -> ev.RealPage:
-        """What eval_extraction's extractors take; a page whose dataset records no URL gets
-        a neutral placeholder (no article shape, no known site)."""
-        url = self.url or _PLACEHOLDER_HOST + self.id
+        """What eval_extraction's extractors take. A page whose dataset records no URL gets
+        a placeholder on no known site with a date path: a crawled page always has its URL,
+        so a missing one must not count as a URL without article shape (which, with many
+        headline links, reads as a section page)."""
+        url = self.url or f"{_PLACEHOLDER_HOST}2000/01/01/{self.id}"
         return ev.RealPage(self.folder / "pages" / f"{self.id}.html", url, None, site="")
 
 

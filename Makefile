@@ -38,8 +38,8 @@ harvest: $(STAMP)  ## harvest the live sites (all active ones by default; needs 
 eval: $(STAMP)  ## extraction quality on ../shared/real-pages: ours (rules, generic) vs trafilatura
 	$(PY) scripts/eval_extraction.py
 
-eval-english: $(STAMP)  ## rule-free layer vs trafilatura on English benchmarks (VNNEWS_ENGLISH_PAGES=DIR)
-	$(PY) scripts/eval_english.py $(if $(ENGLISH),--pages $(ENGLISH))
+eval-english: $(STAMP)  ## rule-free layer vs trafilatura on English benchmark pages (EVAL_ENGLISH_PAGES=DIR or VNNEWS_ENGLISH_PAGES)
+	$(PY) scripts/eval_english.py $(if $(EVAL_ENGLISH_PAGES),--pages $(EVAL_ENGLISH_PAGES)) --jobs 2
 
 eval-tokenize: $(STAMP)  ## tokenisation F1 on underthesea's VLSP 2013 test set
 	$(PY) scripts/eval_tokenize.py

@@ -221,20 +221,24 @@ class Result:
     error: str | None = None              # no row: why
 
 
-def clean(article, site_phrases: tuple[str, ...] = ()) -> str | None:
+def clean(article, site_phrases: tuple[str, ...] = (), **gates) -> str | None:
     """Run our cleaning chain in place, without tokenisation (not what is measured here);
-    returns the drop reason, if any."""
+    returns the drop reason, if any. `gates`: min_words / min_vi_share of the chain."""
     from pipelines.chain import clean_article
     from pipelines.drops import ArticleDrop
+    from pipelines.encoding import UndecodableError
     try:
-        clean_article(article, site_phrases)
+        clean_article(article, site_phrases, **gates)
     except ArticleDrop as exc:
         return f"{type(exc).__name__}: {exc}"
+    except UndecodableError as exc:          # the normalize step drops it as Undecodable
+        return f"Undecodable: {exc}"
     return None
 
 
-def run_ours(html: str, page: RealPage, site: Site | None, repeat: int = 1) -> Result:
-    """site None: the rule-free layer alone; else that site's rules and phrases."""
+def run_ours(html: str, page: RealPage, site: Site | None, repeat: int = 1, **gates) -> Result:
+    """site None: the rule-free layer alone; else that site's rules and phrases. `gates`:
+    the cleaning chain's min_words / min_vi_share (default: the crawler's)."""
     try:
         start = time.perf_counter()
         for _ in range(repeat):
@@ -243,7 +247,7 @@ def run_ours(html: str, page: RealPage, site: Site | None, repeat: int = 1) -> R
     except NoArticle as exc:
         return Result(error=str(exc))
     article.site = site.id if site else "generic"
-    error = clean(article, site.boilerplate if site else ())
+    error = clean(article, site.boilerplate if site else (), **gates)
     return Result(article.text, article.title, article.author, article.published_raw,
                   article.published_at, article.category, article.captions, article.tags,
                   seconds, error)

@@ -76,9 +76,8 @@ def test_an_article_laid_out_in_table_cells_keeps_its_text_without_table_marks()
     """Old layouts put the story in table cells; trafilatura reads tables, and its row marks
     ("| text |") do not reach our text."""
     from crawler.pages import extract_article
-    from crawler.pages.generic import _untabled
-    assert _untabled("| Cả làng ra đồng gặt lúa sớm. |") == "Cả làng ra đồng gặt lúa sớm."
-    assert _untabled("| Giá lúa | 7.500 đồng |") == "Giá lúa | 7.500 đồng"
+    from crawler.pages.generic import table_row
+    assert table_row("| Giá lúa | 7.500 đồng |") == ["Giá lúa | 7.500 đồng"]
     paragraphs = [f"Đoạn {i}: bà con xã vùng cao thu hoạch lúa mùa, năng suất năm nay đạt cao "
                   f"hơn mọi năm nhờ thời tiết thuận lợi và giống mới." for i in range(6)]
     cells = "".join(f"<tr><td><p>{p}</p></td></tr>" for p in paragraphs)

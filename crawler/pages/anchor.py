@@ -9,13 +9,14 @@ lines from outside it go, and headings inside it that trafilatura skipped come b
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from os.path import commonprefix
 
 from crawler.pages.bylines import looks_like_byline
 from crawler.pages.html_text import BLOCK_TAGS, SKIP_TAGS, element_text, text_key
 
 HEADINGS = frozenset("h2 h3 h4 h5 h6".split())
 CONTAINER_SHARE = 0.8        # the container holds this share of the located text
-PREFIX_CHARS = 15            # a line and a block sharing this many key chars are one
+PREFIX_CHARS = 15            # a line and a block sharing this many key chars are one...
 HEADING_MAX_WORDS = 30
 LINK_SHARE = 0.5             # a heading mostly made of a link is a related-news title
 NOT_CONTENT = frozenset({"a", "figure", "figcaption", "table", "aside", "nav", "header",
@@ -82,17 +83,31 @@ def locate(lines: list[str], blocks: list) -> dict[int, object]:
     """line index -> the block printing it (same text, or same first words), page order
     preferred: the next unused match after the previous line's block."""
     index: dict[str, list[int]] = {}
-    for i, block in enumerate(blocks):
-        index.setdefault(text_key(element_text(block))[:PREFIX_CHARS], []).append(i)
+    keys = [text_key(element_text(block)) for block in blocks]
+    for i, key in enumerate(keys):
+        index.setdefault(key[:PREFIX_CHARS], []).append(i)
     located, used, last = {}, set(), -1
     for n, line in enumerate(lines):
-        candidates = [i for i in index.get(text_key(line)[:PREFIX_CHARS], ()) if i not in used]
+        key = text_key(line)
+        candidates = [i for i in index.get(key[:PREFIX_CHARS], ())
+                      if i not in used and same_start(key, keys[i])]
         if not candidates:
             continue
         i = next((c for c in candidates if c > last), candidates[0])
         located[n], last = blocks[i], i
         used.add(i)
     return located
+
+
+MATCH_CHARS = 40             # ... unless one goes on differently before this many
+
+
+def same_start(line_key: str, block_key: str) -> bool:
+    """The line and the block print the same text at first: one starts with the other, or
+    they share MATCH_CHARS key characters. (A caption and the standfirst beside it may
+    well open with the same three words.)"""
+    shared = len(commonprefix([line_key, block_key]))
+    return shared >= min(len(line_key), len(block_key), MATCH_CHARS)
 
 
 NAVIGATION_TAGS = ("nav", "header", "footer", "aside", "form", "button", "select")
@@ -128,10 +143,13 @@ def merge(lines: list[str], located: dict[int, object], order: dict, blocks: lis
     elements' document order), unlocated ones where they stood, and the container's
     headings between the first and the last located line."""
     placed, position = [], -1.0
+    first_inside = min((n for n, b in located.items() if b in order), default=len(lines))
     for n, line in enumerate(lines):
         block = located.get(n)
         if block is not None and block not in order:
-            continue                       # printed outside the article
+            if not (n < first_inside and opening_prose(block, line)):
+                continue                   # printed outside the article
+            block = None                   # the article's opening: kept where it stood
         position = order[block] if block is not None else position + 1e-3
         placed.append((position, printed(block, line)))
     inside = [order[b] for b in located.values() if b in order]
@@ -144,6 +162,31 @@ def merge(lines: list[str], located: dict[int, object], order: dict, blocks: lis
                    and is_heading(h)]
         placed += closing_byline(blocks, order, last)
     return sorted(placed, key=lambda pair: pair[0])
+
+
+PROSE_MIN_WORDS = 10
+_SENTENCE_END = ".!?…:;"
+_CLOSING_QUOTES = "\"'”’»)]"
+
+
+def opening_prose(block, line: str) -> bool:
+    """A line trafilatura gives before any line of the container that reads as a paragraph
+    of prose (sentences, few links, not in navigation or a figure): the standfirst or the
+    opening paragraphs, printed outside the element holding most of the text (which may
+    even be a comment thread). Not demonstrably boilerplate, so it stays."""
+    text = element_text(block)
+    if len(line.split()) < PROSE_MIN_WORDS or not line.rstrip(_CLOSING_QUOTES).endswith(
+            tuple(_SENTENCE_END)):
+        return False
+    if any(a.tag in OUTSIDE_PROSE for a in block.iterancestors()):
+        return False
+    linked = sum(len(element_text(a)) for a in block.iter("a"))
+    return linked <= PROSE_LINK_SHARE * max(len(text), 1)
+
+
+PROSE_LINK_SHARE = 0.3
+# Where prose is not the article's (a <header> may hold the standfirst, so it is not here).
+OUTSIDE_PROSE = frozenset({"nav", "aside", "footer", "form", "figure", "figcaption"})
 
 
 def printed(block, line: str) -> str:

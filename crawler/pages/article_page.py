@@ -77,7 +77,8 @@ class ArticlePage:
         return canonical_url(self.tree, self.url_fetched, self.same_site)
 
     def title(self) -> str | None:
-        return self.select_text("title") or generic.headline(self.tree)
+        return (self.select_text("title") or generic.headline(self.tree)
+                or generic.heading_before(self.tree, self.generic_body.lines))
 
     @cached_property
     def byline(self) -> str | None:
@@ -141,7 +142,7 @@ class ArticlePage:
             for node in nodes:          # a lead inside the body must not be read twice
                 remove_element(node)
             return text or None
-        return generic.find_lead(self.tree)
+        return generic.find_lead(self.tree, self.title())
 
     def body_lines(self) -> tuple[list[str], str]:
         """Body paragraphs, caption copies included (`layout` decides whether they stay),
@@ -237,6 +238,8 @@ class ArticlePage:
         lines, how = self.body_lines()
         layout, lines = self.layout(lines, how)
         lines = _without_repeats(lines, title, lead)
+        if lead and _inside_a_line(lead, lines):
+            lead = None                  # the body prints it already, within a paragraph
         lines, author = split_byline(lines, author, self.publishers)
         if not lines:
             raise NoArticle("not an article: no body text")
@@ -258,6 +261,13 @@ def _without_repeats(lines: list[str], title: str | None, lead: str | None) -> l
     if lines and title and text_key(lines[0]) == text_key(title):
         lines = lines[1:]
     return [line for line in lines if not lead or text_key(line) != text_key(lead)]
+
+
+def _inside_a_line(text: str, lines: list[str]) -> bool:
+    """The text is part of one of the lines (a generic lead that the body's first paragraph
+    also prints, with more after it: adding it would print it twice)."""
+    key = text_key(text)
+    return bool(key) and any(key in text_key(line) for line in lines)
 
 
 def as_one_line(node) -> None:

@@ -43,6 +43,11 @@ def _candidates(root):
     yield from image_table_captions(root)
 
 
+def names_caption(node) -> bool:
+    """The element's class or id calls it a caption."""
+    return bool(_CAPTION_LABEL.search(_label(node)))
+
+
 def _label(node) -> str:
     """Class and id, camelCase split ("PhotoCaption" -> "photo-caption")."""
     raw = f"{node.get('class') or ''} {node.get('id') or ''}"

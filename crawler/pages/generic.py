@@ -7,55 +7,91 @@ import re
 
 import trafilatura
 
-from crawler.pages.anchor import Anchored, anchor
+from crawler.pages.anchor import Anchored, anchor, leaf_blocks, locate
+from crawler.pages.captions import names_caption
 from crawler.pages.html_text import element_text, text_key
 from crawler.pages.metadata import meta
 
-# Words that name a standfirst in class and id attributes, in any CMS ("detail-sapo",
-# "article__sapo" and "singular-sapo" all contain the word "sapo").
-_LEAD_HINT = re.compile(r"(^|[-_ ])(sapo|lead|chapeau|summary|description|excerpt|intro)"
-                        r"([-_ ]|$)", re.I)
+# Class/id words CMSs use for the sapo (standfirst).
+_LEAD_HINT = re.compile(r"(^|[-_ ])(sapo|lead|chapeau|summary|description|excerpt|intro|"
+                        r"detail-sapo|article__sapo|singular-sapo)([-_ ]|$)", re.I)
 LEAD_MIN_CHARS, LEAD_MAX_CHARS = 40, 1200
 
 
 def body(html: str, url: str, tree=None) -> Anchored:
-    """trafilatura's paragraphs; anchored to the page's own tree when given (see anchor)."""
-    doc = trafilatura.bare_extraction(html, url=url, include_comments=False,
-                                      include_tables=True, with_metadata=False)
+    """trafilatura's paragraphs, with its default settings (its output is our floor: tables
+    and comment separation as a user of trafilatura gets them); anchored to the page's own
+    tree when given (see anchor)."""
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=False)
     text = (doc.text if doc is not None else "") or ""
-    lines = [line for line in map(_untabled, text.splitlines()) if line]
+    lines = [cell for line in text.splitlines() for cell in table_row(line.strip())]
     return anchor(lines, tree) if tree is not None and lines else Anchored(lines)
 
 
-def _untabled(line: str) -> str:
-    """A table row as trafilatura prints it ("| cell | cell |") as plain text: old layouts put
-    the whole article in table cells, and trafilatura without tables picks a worse block."""
-    line = line.strip()
-    if line.startswith("|"):
-        cells = [cell.strip() for cell in line.strip("|").split(" | ")]
-        line = " | ".join(cell for cell in cells if cell)
-    return line
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+CELL_PARAGRAPH_WORDS = 12    # a table cell this long is a layout cell holding prose
 
 
-def find_lead(tree) -> str | None:
-    """The sapo: an element whose class or id names it so, else the printed meta description."""
-    return _hinted_lead(tree) or _described_lead(tree)
+def table_row(line: str) -> list[str]:
+    """trafilatura prints a table row as "| cell | cell |" (a "|" inside a cell as "\\|").
+    A row with a prose cell belongs to a layout table (old pages lay the whole page out in
+    one): each non-empty cell becomes a line of its own, as the paragraph it is. A data row
+    stays one line, "cell | cell", without its empty cells."""
+    if not (line.startswith("|") and line.endswith("|")):
+        return [line] if line else []
+    cells = [c.strip().replace("\\|", "|") for c in _CELL_SPLIT.split(line[1:-1])]
+    cells = [c for c in cells if c]
+    if any(len(c.split()) >= CELL_PARAGRAPH_WORDS for c in cells):
+        return cells
+    return [" | ".join(cells)] if cells else []
 
 
-def _hinted_lead(tree) -> str | None:
+def find_lead(tree, title: str | None = None) -> str | None:
+    """The sapo: an element whose class or id names it so, else the printed meta description.
+    With the title given, a sapo is printed after the headline: an element above it (the
+    site's tagline in the banner, "site-description") is not the article's."""
+    follows = _follows_headline(tree, title)
+    return _hinted_lead(tree, follows) or _described_lead(tree, follows)
+
+
+def _follows_headline(tree, title: str | None):
+    """node -> whether it comes after the first element printing the title (True for every
+    node when no element prints it)."""
+    key = text_key(title)
+    if not key:
+        return lambda node: True
+    order = {node: i for i, node in enumerate(tree.iter())}
+    printing = (n for n in tree.iter("h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span",
+                                     "td", "a", "strong", "b")
+                if text_key(element_text(n)) == key)
+    first = next(printing, None)
+    if first is None:
+        return lambda node: True
+    return lambda node: order.get(node, -1) > order[first]
+
+
+def _hinted_lead(tree, follows=lambda node: True) -> str | None:
     """First element whose class or id names it a sapo and whose text is a plausible lead."""
     for node in tree.xpath("//*[@class or @id]"):
         if node.tag in ("meta", "body", "html", "article", "main", "section"):
             continue
         label = f"{node.get('class', '')} {node.get('id', '')}"
-        if _LEAD_HINT.search(label):
+        if _LEAD_HINT.search(label) and not is_caption_like(node) and follows(node):
             text = element_text(node)
             if LEAD_MIN_CHARS <= len(text) <= LEAD_MAX_CHARS:
                 return text
     return None
 
 
-def _described_lead(tree) -> str | None:
+def is_caption_like(node) -> bool:
+    """A caption is no sapo, nor is the box holding the lead photo and its caption: the
+    element names a caption, sits in a <figure>, or holds a figure or a caption."""
+    if any(a.tag in ("figure", "figcaption") for a in (node, *node.iterancestors())):
+        return True
+    return any(d.tag in ("figure", "figcaption") or names_caption(d) for d in node.iter())
+
+
+def _described_lead(tree, follows=lambda node: True) -> str | None:
     """The element printing the meta description (which CMSs fill with the sapo, often cut
     short or with the paper's name appended): its text starts like the description."""
     description = meta(tree, "og:description", "description") or ""
@@ -65,7 +101,8 @@ def _described_lead(tree) -> str | None:
     for node in tree.xpath("//body//*[starts-with(normalize-space(text()), $start)]",
                            start=description.strip()[:20]):
         text = element_text(node)
-        if text_key(text).startswith(prefix) and len(text) <= 1.5 * len(description) + 40:
+        if (text_key(text).startswith(prefix) and len(text) <= 1.5 * len(description) + 40
+                and follows(node)):
             return text
     return None
 
@@ -86,9 +123,32 @@ def _shared_words(text: str, other: str) -> float:
     return sum(w in others for w in words) / len(words) if words else 0.0
 
 
+HEADING_MAX_WORDS = 30
+
+
+def heading_before(tree, lines: list[str]) -> str | None:
+    """For a page declaring no title and printing no <h1>: the last heading (<h2>-<h4>)
+    before the body's first line, or that line itself when it is one (trafilatura often
+    opens with the headline): where a headline sits."""
+    blocks = leaf_blocks(tree)
+    located = locate(lines[:3], blocks)
+    if not located:
+        return None
+    first, last = located[min(located)], None
+    for node in tree.iter():
+        if node.tag in ("h2", "h3", "h4") and 0 < len(element_text(node).split()) <= HEADING_MAX_WORDS:
+            last = node
+        if node is first:
+            break
+    return element_text(last) if last is not None else None
+
+
 def title_from_head(tree) -> str | None:
-    nodes = tree.xpath("//title")
+    """The <title> of the head, without the site name. (element_text skips <title>, which
+    is never body text, so its text is read directly.)"""
+    nodes = tree.xpath("//head/title") or tree.xpath("//title")
     if not nodes:
         return None
+    text = " ".join(nodes[0].text_content().split())
     # "Headline - Site name" / "Headline | Site": keep the headline part.
-    return re.split(r"\s+[|–-]\s+", element_text(nodes[0]))[0] or None
+    return re.split(r"\s+[|–-]\s+", text)[0] or None

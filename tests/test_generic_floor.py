@@ -1,0 +1,127 @@
+"""The rule-free layer keeps at least what trafilatura keeps (issue 11): each behaviour of
+the generic layer that could lose article text, or add text that is not the article, on
+small synthetic pages."""
+from crawler.pages import extract_article
+from crawler.pages.generic import title_from_head
+from crawler.pages.html_text import parse_html
+
+PARAGRAPHS = [
+    "The city council voted on Tuesday to extend the evening bus service to the northern "
+    "suburbs, after a year in which ridership on the late routes doubled.",
+    "Officials said the extra buses would run every twenty minutes until midnight on "
+    "weekdays, and every half hour on Saturdays and Sundays.",
+    "The transport committee will review the service in a year, when it expects to have "
+    "enough passenger counts to decide whether the routes should become permanent.",
+]
+
+
+def body(*paragraphs: str) -> str:
+    return "".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+def test_title_from_head_reads_the_title_element():
+    tree = parse_html("<html><head><title>Council extends  buses - The Post</title></head>"
+                      "<body><p>x</p></body></html>")
+    assert title_from_head(tree) == "Council extends buses"
+
+
+def test_page_without_og_title_or_h1_keeps_its_head_title():
+    html = (f"<html><head><title>Council extends evening buses | The Post</title></head>"
+            f"<body><div>{body(*PARAGRAPHS)}</div></body></html>")
+    article = extract_article(html, "https://example.com/news/buses-2009-11.html")
+    assert article.title == "Council extends evening buses"
+
+
+# -- trafilatura as a user runs it: tables and comment threads --------------------------
+def test_article_laid_out_in_a_table_keeps_its_text():
+    cells = "".join(f"<tr><td>{p}</td></tr>" for p in PARAGRAPHS[1:])
+    html = (f"<html><head><title>Council extends evening buses</title></head><body>"
+            f"<article><h1>Buses</h1><p>{PARAGRAPHS[0]}</p><table>{cells}</table></article>"
+            f"</body></html>")
+    article = extract_article(html, "https://example.com/news/buses-2009-11.html")
+    for paragraph in PARAGRAPHS:
+        assert paragraph in article.text.splitlines()
+
+
+def test_table_rows_become_paragraphs_or_one_data_line():
+    from crawler.pages.generic import table_row
+    assert table_row(f"| | {PARAGRAPHS[0]} | |") == [PARAGRAPHS[0]]
+    assert table_row("| Home | " + PARAGRAPHS[1] + " |") == ["Home", PARAGRAPHS[1]]
+    assert table_row("| Route | 2024 |  | 2025 |") == ["Route | 2024 | 2025"]
+    assert table_row("| Alpha \\| beta | 12 |") == ["Alpha | beta | 12"]
+    assert table_row("|  |  |") == [] and table_row("plain line") == ["plain line"]
+
+
+# -- anchoring: what lies outside the container -----------------------------------------
+def test_opening_prose_outside_the_container_stays():
+    from crawler.pages.anchor import anchor_lines
+    standfirst = ("Late buses will run to the northern suburbs from March, the council "
+                  "decided after a long debate.")
+    long_paragraphs = [p + " " + p for p in PARAGRAPHS] * 3
+    tree = parse_html(f"<html><body><header><h1>Buses</h1><p>{standfirst}</p></header>"
+                      f"<div>{body(*long_paragraphs)}</div>"
+                      f"<aside><p>Follow us on social media for the latest news.</p></aside>"
+                      f"</body></html>")
+    lines = [standfirst, *long_paragraphs, "Follow us on social media for the latest news."]
+    assert anchor_lines(lines, tree) == [standfirst, *long_paragraphs]
+
+
+def test_lines_outside_the_container_that_are_not_prose_still_go():
+    from crawler.pages.anchor import anchor_lines
+    long_paragraphs = [p + " " + p for p in PARAGRAPHS] * 3
+    menu = "Home News Sport Business Weather and all the other sections of this site"
+    tree = parse_html(f"<html><body><div><a href='/'>{menu}</a></div><p>Updated: Jan. 11</p>"
+                      f"<div>{body(*long_paragraphs)}</div></body></html>")
+    assert anchor_lines([menu, "Updated: Jan. 11", *long_paragraphs], tree) == long_paragraphs
+
+
+def test_a_caption_opening_like_a_line_is_not_where_the_line_is_printed():
+    from crawler.pages.anchor import locate
+    tree = parse_html("<html><body><figure><img src='a.jpg'><figcaption>Council members "
+                      "vote on the bus plan in the town hall on Tuesday</figcaption></figure>"
+                      "</body></html>")
+    line = "Council members voted to extend late buses to the suburbs, officials said."
+    caption = tree.xpath("//figcaption")[0]
+    assert locate([line], [caption]) == {}
+    assert locate(["Council members vote on the bus plan"], [caption]) == {0: caption}
+
+
+# -- the lead -----------------------------------------------------------------------------
+def test_the_lead_photo_box_is_no_lead():
+    from crawler.pages.generic import find_lead
+    tree = parse_html("<html><body><div class='lead-asset'><img src='a.jpg'><span "
+                      "class='asset-caption'>The mayor at the depot on Monday, where the "
+                      "new buses are kept. Photo: City Hall</span></div>"
+                      f"<div>{body(*PARAGRAPHS)}</div></body></html>")
+    assert find_lead(tree) is None
+    tree = parse_html("<html><body><p class='lead'>Late buses will run to the northern "
+                      f"suburbs from March.</p><div>{body(*PARAGRAPHS)}</div></body></html>")
+    assert find_lead(tree) == "Late buses will run to the northern suburbs from March."
+
+
+def test_the_site_tagline_above_the_headline_is_no_lead():
+    page = ("<html><head><title>Council extends evening buses</title></head><body>"
+            "<div><h2 class='site-description'>News, views and notes from a small town by "
+            "the sea, every day.</h2></div>"
+            f"<h2>Council extends evening buses</h2><div>{body(*PARAGRAPHS)}</div></body></html>")
+    article = extract_article(page, "https://example.com/2009/11/02/buses")
+    assert article.lead is None and "by the sea" not in article.text
+
+
+def test_a_lead_the_first_paragraph_already_prints_is_not_added():
+    description = PARAGRAPHS[0][:120]
+    page = (f"<html><head><title>Council extends evening buses</title>"
+            f"<meta name='description' content='{description}'></head><body>"
+            f"<h1>Council extends evening buses</h1><div><p>{description}</p></div>"
+            f"<div>{body(*PARAGRAPHS)}</div></body></html>")
+    article = extract_article(page, "https://example.com/2009/11/02/buses")
+    assert article.text.count(description) == 1
+
+
+# -- a headline for pages declaring none ----------------------------------------------
+def test_page_with_no_declared_title_takes_the_heading_above_its_body():
+    page = (f"<html><head><title> </title></head><body><div><h3>Most read</h3></div>"
+            f"<div><h2>Council extends evening buses</h2>{body(*PARAGRAPHS)}</div>"
+            f"</body></html>")
+    article = extract_article(page, "https://example.com/2009/11/02/buses")
+    assert article.title == "Council extends evening buses"

@@ -36,6 +36,8 @@ FIELDS = [
     ("extraction", pa.string(), "which extractor produced the text: site-rules or generic"),
     ("dup_of", pa.string(), "url of the near-duplicate cluster's canonical member (null for the canonical and for unique articles)"),
     ("dup_cluster", pa.string(), "near-duplicate cluster id: content_hash of its canonical member (null for unique articles)"),
+    ("warc_file", pa.string(), "WARC file holding the raw response the row was made from (relative to the corpus directory when inside it; null when the crawl archived nothing)"),
+    ("warc_offset", pa.int64(), "byte offset of that response record in warc_file (a gzip member: seek there and read one record)"),
 ]
 SCHEMA = pa.schema([pa.field(n, t, nullable=True) for n, t, _ in FIELDS],
                    metadata={"vnnews.schema_version": SCHEMA_VERSION})

@@ -29,3 +29,5 @@ class Article:
     crawled_at: datetime | None = None        # UTC fetch time
     run_id: str | None = None                 # the crawl run that produced the row
     extraction: str | None = None             # "site-rules" or "generic": which extractor made it
+    warc_file: str | None = None              # WARC file holding the raw response (see _warc/)
+    warc_offset: int | None = None            # byte offset of its record in warc_file

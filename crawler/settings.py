@@ -1,7 +1,8 @@
 """Scrapy settings: the only place where crawler/, pipelines/ and corpus/ are wired together.
 
 Our own settings use one prefix per feature: VNNEWS_* (run), CORPUS_* (output),
-QUALITY_* (gate), TOKENIZE_* (segmentation), PROGRESS_* (terminal/log progress).
+QUALITY_* (gate), TOKENIZE_* (segmentation), PROGRESS_* (terminal/log progress),
+ARCHIVE_* (raw WARC archive).
 """
 from crawler import __version__
 
@@ -36,6 +37,10 @@ ITEM_PIPELINES = {
     "pipelines.tokenize.TokenizePipeline": 600,
     "crawler.harvest.store.CorpusPipeline": 900,
 }
+DOWNLOADER_MIDDLEWARES = {
+    # last to see a response: after redirects, retries and decompression
+    "crawler.harvest.archive.ArchiveMiddleware": 50,
+}
 EXTENSIONS = {
     "crawler.harvest.progress.Progress": 500,
     "scrapy.extensions.logstats.LogStats": None,   # Progress replaces it
@@ -51,6 +56,9 @@ QUALITY_MIN_WORDS = 80
 QUALITY_MIN_VI_SHARE = 0.3
 TOKENIZE_WORKERS = 2
 PROGRESS_INTERVAL = 30.0      # seconds between plain log lines when not on a terminal
+ARCHIVE_ENABLED = True        # raw responses to CORPUS_DIR/_warc/*.warc.gz (crawl --no-archive)
+ARCHIVE_DIR = None            # default: CORPUS_DIR/_warc
+ARCHIVE_MAX_BYTES = 256 * 1024 * 1024   # a new WARC file past this size
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

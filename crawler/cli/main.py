@@ -53,6 +53,8 @@ def add_crawl_args(p):
                    help="crawl an unregistered site from this page with the generic extractor")
     p.add_argument("--max-runtime", metavar="DURATION", default="0",
                    help="stop cleanly after this long (e.g. 3600, 45m, 2h), before the next run is due")
+    p.add_argument("--no-archive", action="store_true",
+                   help="do not keep the raw responses (DIR/_warc/*.warc.gz, read by `rebuild`)")
     p.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                    help="override a Scrapy/vnnews setting (repeatable)")
 
@@ -85,7 +87,12 @@ def crawl_request(args, command: str = "crawl"):
     return CrawlRequest(out=args.out, sites=list(args.sites), start_url=args.start_url,
                         base_url=args.base_url, since=args.since, max_articles=args.max_articles,
                         max_runtime=parse_duration(args.max_runtime),
-                        overrides=parse_overrides(args.settings), command=command)
+                        overrides=archive_override(args) | parse_overrides(args.settings),
+                        command=command)
+
+
+def archive_override(args) -> dict:
+    return {"ARCHIVE_ENABLED": False} if args.no_archive else {}
 
 
 def parse_overrides(pairs: list[str]) -> dict:

@@ -70,14 +70,7 @@ class NewsSpider(scrapy.Spider):
         return site.owns(url)
 
     def public_url(self, site: Site, url: str) -> str:
-        """The URL on the site's own domain, for a page fetched from a base_url."""
-        base = self.bases.get(site.id)
-        if not base or urlsplit(url).netloc != urlsplit(base).netloc:
-            return url
-        origin = urlsplit(site.start_urls[0] if site.start_urls else f"https://{site.domains[0]}")
-        parts = urlsplit(url)
-        path = parts.path.removeprefix(urlsplit(base).path.rstrip("/")) or "/"
-        return urlunsplit((origin.scheme, origin.netloc, path, parts.query, ""))
+        return public_url(site, self.bases.get(site.id), url)
 
     # -- requests ----------------------------------------------------------------------
     async def start(self):
@@ -231,23 +224,23 @@ class NewsSpider(scrapy.Spider):
         if html is None:
             return
         try:
-            article = extract_article(html, response.url, None if site.id == "generic" else site)
+            article = article_from_html(html, site, response.url, self.bases.get(site.id))
         except NoArticle as exc:
             self.count_drop("NotAnArticle", response, str(exc))
             return
-        article.url = self.public_url(site, article.url)
         # As linked, before redirects: the key that stops the next run requesting it again.
         article.fetched_url = self.linked_urls(site, response)[0]
-        article.site, article.province = site.id, site.province
-        article.crawled_at = utc_now()
+        archived = response.meta.get("warc")      # set by crawler.harvest.archive
+        if archived:
+            article.warc_file, article.warc_offset = archived.file, archived.offset
+        article.crawled_at = archived.date if archived else utc_now()
         article.run_id = run_id_for(self.crawler)
         yield article
 
     def decode(self, response, site: Site) -> str | None:
         declared = response.headers.get("Content-Type", b"").decode("latin-1")
-        charset = declared.split("charset=")[-1].strip() if "charset=" in declared else None
         try:
-            return decode_html(response.body, charset)[0]
+            return decode_html(response.body, charset_of(declared))[0]
         except UndecodableError as exc:
             self.count_drop("Undecodable", response, f"undecodable: {exc}")
             return None
@@ -303,6 +296,30 @@ class NewsSpider(scrapy.Spider):
         self.saved[item.site] = self.saved.get(item.site, 0) + 1
         if self.max_articles and all(self.saved.get(s, 0) >= self.max_articles for s in self.sites):
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="max_articles"))
+
+
+def public_url(site: Site, base: str | None, url: str) -> str:
+    """The URL on the site's own domain, for a page fetched from a base_url."""
+    if not base or urlsplit(url).netloc != urlsplit(base).netloc:
+        return url
+    origin = urlsplit(site.start_urls[0] if site.start_urls else f"https://{site.domains[0]}")
+    parts = urlsplit(url)
+    path = parts.path.removeprefix(urlsplit(base).path.rstrip("/")) or "/"
+    return urlunsplit((origin.scheme, origin.netloc, path, parts.query, ""))
+
+
+def charset_of(content_type: str) -> str | None:
+    """The charset a Content-Type header declares, if any."""
+    return content_type.split("charset=")[-1].strip() if "charset=" in content_type else None
+
+
+def article_from_html(html: str, site: Site, fetched_from: str, base: str | None):
+    """The Article of a decoded page (NoArticle if it holds none), with the site's own URLs:
+    what the crawl and a rebuild from the archive (crawler/harvest/rebuild.py) both do."""
+    article = extract_article(html, fetched_from, None if site.id == "generic" else site)
+    article.url = public_url(site, base, article.url)
+    article.site, article.province = site.id, site.province
+    return article
 
 
 def parse_base_urls(value: str | None, site_ids: list[str]) -> dict[str, str]:

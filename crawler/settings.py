@@ -34,6 +34,7 @@ ITEM_PIPELINES = {
     "pipelines.captions.CaptionsPipeline": 300,
     "pipelines.quality.QualityPipeline": 400,
     "pipelines.dedup.DedupPipeline": 500,
+    "crawler.harvest.site_boilerplate.SiteBoilerplatePipeline": 550,
     "pipelines.tokenize.TokenizePipeline": 600,
     "crawler.harvest.store.CorpusPipeline": 900,
 }

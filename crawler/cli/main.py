@@ -221,4 +221,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # Commands defined in their own modules register themselves on import.
-from crawler.cli import harvest, sites  # noqa: E402,F401
+from crawler.cli import harvest, rebuild, sites  # noqa: E402,F401

@@ -15,7 +15,8 @@ $(STAMP): requirements.txt pyproject.toml
 demo: $(STAMP)  ## crawl the bundled fixture web offline into demo-corpus/
 	$(PY) -m crawler demo --out demo-corpus
 
-test: $(STAMP)  ## the whole test suite
+test: $(STAMP)  ## the whole test suite (installs redis-server for the shared-crawl tests)
+	./scripts/ensure-redis.sh
 	$(PY) -m pytest -q
 
 harvest: $(STAMP)  ## harvest the live sites (all active ones by default; needs the Internet)

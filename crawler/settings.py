@@ -2,7 +2,7 @@
 
 Our own settings use one prefix per feature: VNNEWS_* (run), CORPUS_* (output),
 QUALITY_* (gate), TOKENIZE_* (segmentation), PROGRESS_* (terminal/log progress),
-ARCHIVE_* (raw WARC archive).
+ARCHIVE_* (raw WARC archive), REDIS_* (a crawl shared by several workers).
 """
 from crawler import __version__
 
@@ -60,6 +60,11 @@ PROGRESS_INTERVAL = 30.0      # seconds between plain log lines when not on a te
 ARCHIVE_ENABLED = True        # raw responses to CORPUS_DIR/_warc/*.warc.gz (crawl --no-archive)
 ARCHIVE_DIR = None            # default: CORPUS_DIR/_warc
 ARCHIVE_MAX_BYTES = 256 * 1024 * 1024   # a new WARC file past this size
+# crawl --redis URL sets REDIS_URL (crawler/harvest/distributed.py)
+REDIS_PREFIX = "vnnews"       # key prefix: one per corpus sharing a Redis server
+REDIS_HEARTBEAT = 3.0         # seconds between a worker's heartbeats
+REDIS_WORKER_TTL = 15.0       # a worker silent this long is dead: its leased requests go back
+REDIS_HOST_DELAY = None       # seconds between requests to one host across workers (None: DOWNLOAD_DELAY)
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -53,6 +53,9 @@ def add_crawl_args(p):
                    help="crawl an unregistered site from this page with the generic extractor")
     p.add_argument("--max-runtime", metavar="DURATION", default="0",
                    help="stop cleanly after this long (e.g. 3600, 45m, 2h), before the next run is due")
+    p.add_argument("--redis", metavar="redis://HOST:PORT/DB",
+                   help="be one worker of a crawl shared through this Redis server (queue, "
+                        "seen filter, politeness, harvest state); see README 'Scaling out'")
     p.add_argument("--no-archive", action="store_true",
                    help="do not keep the raw responses (DIR/_warc/*.warc.gz, read by `rebuild`)")
     p.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
@@ -84,11 +87,13 @@ def crawl_request(args, command: str = "crawl"):
             raise UserError(f"--since {args.since!r} is not YYYY-MM-DD") from None
     if args.max_articles < 0:
         raise UserError("--max-articles must be >= 0")
+    if args.redis and not args.redis.startswith(("redis://", "rediss://", "unix://")):
+        raise UserError(f"--redis {args.redis!r}: expected redis://HOST:PORT/DB")
     return CrawlRequest(out=args.out, sites=list(args.sites), start_url=args.start_url,
                         base_url=args.base_url, since=args.since, max_articles=args.max_articles,
                         max_runtime=parse_duration(args.max_runtime),
                         overrides=archive_override(args) | parse_overrides(args.settings),
-                        command=command)
+                        command=command, redis=args.redis)
 
 
 def archive_override(args) -> dict:
@@ -124,6 +129,7 @@ def cmd_crawl(args) -> int:
 
 def run_and_report(request) -> int:
     """Run a crawl, print its summary; the exit code comes from the outcome (see README)."""
+    from crawler.harvest.distributed import RedisUnavailable
     from crawler.harvest.runlock import EXIT_LOCKED, Locked
     from crawler.harvest.runner import run_crawl
     from crawler.harvest.summary import format_summary
@@ -133,6 +139,8 @@ def run_and_report(request) -> int:
     except Locked as exc:
         print(f"vnnews: {exc}", file=sys.stderr)
         return EXIT_LOCKED
+    except RedisUnavailable as exc:
+        raise UserError(str(exc)) from None
     print(format_summary(result, request.out))
     if result.exit_code:
         print(f"vnnews: {result.reason}", file=sys.stderr)

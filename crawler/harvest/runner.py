@@ -32,6 +32,7 @@ class CrawlRequest:
     max_runtime: int = 0          # seconds; 0 = no limit
     overrides: dict = field(default_factory=dict)
     command: str = "crawl"
+    redis: str | None = None      # redis://HOST:PORT/DB: one worker of a shared crawl
 
     def site_ids(self) -> list[str]:
         return list(self.sites) + (["generic"] if self.start_url else [])
@@ -58,6 +59,8 @@ def build_settings(request: CrawlRequest, run_id: str) -> Settings:
               "CLOSESPIDER_TIMEOUT": request.max_runtime}
     if request.since:
         values["VNNEWS_SINCE"] = request.since
+    if request.redis:
+        values["REDIS_URL"] = request.redis
     for name, value in {**values, **request.overrides}.items():
         settings.set(name, value, priority="cmdline")
     return settings
@@ -83,13 +86,16 @@ def run_crawl(request: CrawlRequest) -> CrawlResult:
         log_file = request.out / "_logs" / f"{run_id}.log"
         setup_logging(log_file)
         started = start_manifest(request, run_id, log_file)
-        state = prepare_state(request.out)
         settings = build_settings(request, run_id)
+        shared = join_shared_crawl(settings) if request.redis else None
+        state = prepare_state(request.out, shared)
         try:
-            stats = crawl(request, settings, state)
+            stats = crawl(request, settings, state, shared)
             result, reports = assess(request, run_id, stats, state, log_file)
         finally:
             state.close()
+            if shared:
+                shared.leave()
         post_process(request.out, result, settings.getint("TOKENIZE_WORKERS"))
         write_manifest(request.out, run_id, finished_manifest(started, result, reports, result.warnings))
         return result
@@ -126,22 +132,32 @@ def start_manifest(request: CrawlRequest, run_id: str, log_file: Path) -> dict:
     return started
 
 
-def prepare_state(out: Path) -> HarvestState:
-    """Under the lock: drop temp files of a crashed run, import files it committed unmarked."""
+def join_shared_crawl(settings: Settings):
+    from crawler.harvest.distributed import join
+    return join(settings)
+
+
+def prepare_state(out: Path, shared=None) -> HarvestState:
+    """Under the lock: drop temp files of a crashed run, import files it committed unmarked.
+    In a shared crawl the state is mirrored to Redis (crawler/harvest/distributed.py)."""
+    from crawler.harvest.distributed import SharedState
     removed = remove_stale_temp_files(out)
-    state = HarvestState(out)
+    state = SharedState(out, shared) if shared else HarvestState(out)
     imported = state.reconcile()
+    if shared:
+        state.publish()
     if removed or imported:
         logger.info("recovered from an interrupted run: %d temp files removed, %d committed "
                     "files imported into the state", removed, imported)
     return state
 
 
-def crawl(request: CrawlRequest, settings: Settings, state: HarvestState) -> dict:
+def crawl(request: CrawlRequest, settings: Settings, state: HarvestState, shared=None) -> dict:
     from crawler.spiders.news import NewsSpider
     process = AsyncCrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     crawler.vnnews_state = state
+    crawler.vnnews_shared = shared
     process.crawl(crawler, site=",".join(request.sites) or None, start_url=request.start_url,
                   base_url=request.base_url, since=request.since,
                   max_articles=request.max_articles)

@@ -110,7 +110,8 @@ class NewsSpider(scrapy.Spider):
                 self.incremental.leave_unfinished(page)
                 return
             self.incremental.link(page, public)
-            yield self.request(site, url, self.parse_article, kind="article", source=page)
+            yield self.request(site, url, self.parse_article, kind="article", source=page,
+                               linked=public)
 
     def fresh(self, response, site: Site) -> bool:
         """False for a 304 (nothing new on this page); remembers the validators of a 200."""

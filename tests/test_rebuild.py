@@ -65,6 +65,20 @@ def test_two_workers_give_the_same_output_as_one(demo, tmp_path):
     assert differences(rows(tmp / "one"), rows(tmp_path / "two"), ignore={"run_id"}) == []
 
 
+def test_a_dask_cluster_gives_the_same_output_as_one_worker(demo, tmp_path):
+    from distributed import Client, LocalCluster
+    tmp, _ = demo
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        result = rebuild("--warc", tmp / "crawl" / "_warc", "--out", tmp_path / "cluster",
+                         "--cluster", cluster.scheduler_address)
+        # each worker process ran rebuild tasks (the module is imported by the first one)
+        ran = client.run(lambda: "crawler.harvest.rebuild" in __import__("sys").modules)
+    assert result.returncode == 0, result.stderr
+    assert differences(rows(tmp / "one"), rows(tmp_path / "cluster"), ignore={"run_id"}) == []
+    assert list(ran.values()) == [True, True]
+
+
 def test_rebuild_of_two_runs_equals_the_incremental_corpus(web, tmp_path):
     """A sign-off on 3 pages in run 1 and on 3 new pages in run 2 is learned in run 2 and
     removed from all 6; the rebuild of both runs' WARCs learns it at once: same rows."""

@@ -64,6 +64,7 @@ ARCHIVE_MAX_BYTES = 256 * 1024 * 1024   # a new WARC file past this size
 REDIS_PREFIX = "vnnews"       # key prefix: one per corpus sharing a Redis server
 REDIS_HEARTBEAT = 3.0         # seconds between a worker's heartbeats
 REDIS_WORKER_TTL = 15.0       # a worker silent this long is dead: its leased requests go back
+REDIS_POLL = 0.5              # seconds between an idle worker's looks at the shared queue
 REDIS_HOST_DELAY = None       # seconds between requests to one host across workers (None: DOWNLOAD_DELAY)
 
 LOG_LEVEL = "INFO"

@@ -23,8 +23,8 @@
   host start at least REDIS_HOST_DELAY seconds apart (default DOWNLOAD_DELAY) whatever worker
   sends them.
 
-A worker stops when the queue is empty and no other worker is busy (Scrapy polls an idle
-worker every 5 s, so new requests from others are picked up).
+A worker stops when the queue is empty and no other worker is busy; an idle worker looks at
+the queue every REDIS_POLL seconds.
 """
 from __future__ import annotations
 
@@ -41,6 +41,7 @@ import redis
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy_redis.scheduler import Scheduler
+from twisted.internet import task
 
 from crawler.harvest.state import HarvestState
 from pipelines.dedup import DedupPipeline
@@ -369,24 +370,39 @@ class SharedRelease:
 
 
 class SharedIdle:
-    """Extension: keeps an idle worker open while others may still queue requests; leaves
-    the crawl when the spider closes."""
+    """Extension: keeps an idle worker open while others may still queue requests, and looks
+    at the shared queue every REDIS_POLL seconds (an idle Scrapy engine looks at its scheduler
+    again only every 5 s, its heartbeat); leaves the crawl when the spider closes."""
 
-    def __init__(self, shared: SharedCrawl):
-        self.shared = shared
+    def __init__(self, crawler, shared: SharedCrawl):
+        self.crawler, self.shared = crawler, shared
+        self.poller = task.LoopingCall(self.poll)
 
     @classmethod
     def from_crawler(cls, crawler):
-        extension = cls(shared_for(crawler))
+        extension = cls(crawler, shared_for(crawler))
+        crawler.signals.connect(extension.opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.idle, signal=signals.spider_idle)
         crawler.signals.connect(extension.closed, signal=signals.spider_closed)
         return extension
+
+    def opened(self, spider=None):
+        self.poller.start(self.crawler.settings.getfloat("REDIS_POLL"), now=False)
+
+    def poll(self):
+        # the engine's own wake-up (private, hence the guard): it asks the scheduler for
+        # requests and, when idle, fires spider_idle
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if slot is not None:
+            slot.nextcall.schedule()
 
     def idle(self, spider=None):
         if self.shared.keep_waiting():
             raise DontCloseSpider
 
     def closed(self, spider=None):
+        if self.poller.running:
+            self.poller.stop()
         self.shared.leave()
 
 

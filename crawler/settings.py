@@ -40,7 +40,7 @@ ITEM_PIPELINES = {
 }
 DOWNLOADER_MIDDLEWARES = {
     # last to see a response: after redirects, retries and decompression
-    "crawler.harvest.archive.ArchiveMiddleware": 50,
+    "crawler.harvest.archive.ArchiveMiddleware": 45,
 }
 EXTENSIONS = {
     "crawler.harvest.progress.Progress": 500,

@@ -25,7 +25,6 @@ come back in input order, so the output is the same for any number of workers.
 """
 from __future__ import annotations
 
-import logging
 import pickle
 import tempfile
 from collections import Counter, deque
@@ -43,7 +42,6 @@ from corpus.writer import CorpusWriter, new_run_id
 from crawler.harvest import archive, site_boilerplate
 from crawler.harvest.state import HarvestState
 
-logger = logging.getLogger("vnnews.rebuild")
 BATCH = 8              # records or texts per task: shipping cost << their processing
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -55,8 +53,6 @@ class RebuildRequest:
     workers: int = 1
     cluster: str | None = None       # a Dask scheduler address
     base_url: str | None = None      # ID=URL,...: origins that stood in for registered sites
-    min_words: int | None = None     # quality gates: the crawl's defaults (crawler/settings.py)
-    min_vi_share: float | None = None
     progress: bool = True
 
 
@@ -148,7 +144,7 @@ def tokenize_batch(texts: list[str]) -> list[tuple[str, int, int]]:
 
 # -- this process ----------------------------------------------------------------------
 def rebuild(request: RebuildRequest) -> RebuildResult:
-    """Raises ValueError for a bad --base-url, FileNotFoundError for a missing WARC."""
+    """Raises RegistryError for a bad base_url, OSError for an unreadable WARC file."""
     paths = archive.warc_paths(request.warcs)
     bases = parse_bases(request.base_url)
     result = RebuildResult(new_run_id())
@@ -184,8 +180,7 @@ def executor_for(request: RebuildRequest):
 @contextmanager
 def staging(out: Path):
     """A temp file (a dot-name: invisible to corpus readers) for the first pass's articles."""
-    handle = tempfile.NamedTemporaryFile(dir=out, prefix=".rebuild-", suffix=".pickle")
-    with handle:
+    with tempfile.NamedTemporaryFile(dir=out, prefix=".rebuild-", suffix=".pickle") as handle:
         yield handle
 
 
@@ -230,7 +225,7 @@ def extract_all(paths, request, bases, executor, width, stage, result) -> None:
     and the staging of site-boilerplate evidence."""
     from crawler.settings import QUALITY_MIN_VI_SHARE, QUALITY_MIN_WORDS
     from pipelines.dedup import SeenKeys
-    gates = (request.min_words or QUALITY_MIN_WORDS, request.min_vi_share or QUALITY_MIN_VI_SHARE)
+    gates = (QUALITY_MIN_WORDS, QUALITY_MIN_VI_SHARE)       # the crawl's quality gates
     seen, evidence = SeenKeys(), site_boilerplate.Evidence(request.out)
     total = sum(p.stat().st_size for p in paths)
     with progress(request, "extract", total, "B") as bar:

@@ -75,6 +75,9 @@ class Evidence:
         folder.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(folder / EVIDENCE_FILE, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
+        # No fsync per commit: staged keys can be recomputed from the text, and counts commit
+        # with the list of counted files, so a lost commit is redone by the next update.
+        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(EVIDENCE_SCHEMA)
 
     def close(self) -> None:

@@ -133,3 +133,65 @@ def test_cleaned_never_drops_the_lead(lead):
     assert kept == (text if lead else "Đoạn thân bài.")
     assert site_boilerplate.page_lines(text, lead) == ({"đoạn thân bài"} if lead else
                                                        {"đoạn thân bài", site_boilerplate.line_key(FOOTER)})
+
+
+# -- end to end: real crawls of a served site ---------------------------------------------
+SIGN_OFF = "Mời bạn đọc gửi tin bài về hộp thư của toà soạn"
+MARKER = 'itemprop="articleBody">'
+
+
+def new_pages(count: int) -> dict[str, str]:
+    """`count` new demo-laocai stories of their own text (not near-duplicates of each other,
+    so every copy of the sign-off counts), each signed off."""
+    import importlib.util
+
+    from conftest import ROOT
+    spec = importlib.util.spec_from_file_location("bench_scale", ROOT / "benchmarks" / "bench_scale.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    template = (bench.TEMPLATE / f"{bench.SOURCE}.html").read_text(encoding="utf-8")
+    model = bench.Generator(seed=21).model
+    pages = {}
+    for i in range(count):
+        slug = f"bai-thu-tu-{i}-post7000{i}"
+        html = bench.article_page(template, slug, f"Tin thứ tự số {i}", model.sentences(32), i)
+        pages[f"{slug}.html"] = html.replace(MARKER, f"{MARKER}<p>{SIGN_OFF}</p>", 1)
+    return pages
+
+
+def crawl_in_order(root, batches, out) -> None:
+    """A private copy of the fixture web, 2 of its stories signed off; one crawl per batch of
+    new pages, each published just before its crawl."""
+    import shutil
+
+    from conftest import LOCAL, WEB, publish, run_cli
+    from crawler.demo.server import serve_web
+    shutil.copytree(WEB, root)
+    site = root / "demo-laocai"
+    for page in sorted(site.glob("*-post401*.html"))[:2]:
+        page.write_text(page.read_text(encoding="utf-8").replace(MARKER, f"{MARKER}<p>{SIGN_OFF}</p>", 1),
+                        encoding="utf-8")
+    with serve_web(root) as servers:
+        for batch in batches:
+            for name, html in batch.items():
+                publish(site, name, html, name)
+            result = run_cli("crawl", "demo-laocai", "--out", out,
+                             "--base-url", servers["demo-laocai"].base_url, *LOCAL)
+            assert result.returncode == 0, result.stderr
+
+
+def test_two_crawl_orders_of_a_served_site_give_the_same_corpus(tmp_path):
+    """Order a: 3 signed-off stories, then 1 (the line is learned by the first crawl: 2 + 3
+    pages); order b: 1, then 3 (learned by the second: 2 + 1, then 6). Same rows, same
+    learned lines, no sign-off left anywhere."""
+    pages = new_pages(4)
+    first, second = dict(list(pages.items())[:3]), dict(list(pages.items())[3:])
+    outs = {"a": tmp_path / "a", "b": tmp_path / "b"}
+    crawl_in_order(tmp_path / "web-a", [first, second], outs["a"])
+    crawl_in_order(tmp_path / "web-b", [second, first], outs["b"])
+    provenance = ["run_id", "crawled_at", "warc_file", "warc_offset"]
+    a, b = (rows(outs[k]).drop(columns=provenance) for k in "ab")
+    assert len(a) == 8 + 4 and not a.text.str.contains(SIGN_OFF).any()
+    pd.testing.assert_frame_equal(a, b[a.columns])
+    assert learned_file(outs["a"], "demo-laocai") == learned_file(outs["b"], "demo-laocai")
+    assert learned_file(outs["a"], "demo-laocai")["lines"] == {site_boilerplate.line_key(SIGN_OFF): 6}

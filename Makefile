@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test harvest eval eval-tokenize bench bench-corpus clean
+.PHONY: demo test harvest eval eval-tokenize bench bench-corpus bench-scale clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ bench: $(STAMP)  ## tokenisation throughput, pool scaling and worker memory
 
 bench-corpus: $(STAMP)  ## near-duplicate quality, marking 100k articles, corpus.load speed
 	$(PY) benchmarks/bench_corpus.py
+
+bench-scale: $(STAMP)  ## incremental cost, shared crawl and rebuild scaling, sizing (needs redis-server)
+	./scripts/ensure-redis.sh
+	$(PY) benchmarks/bench_scale.py
 
 clean:
 	rm -rf demo-corpus .pytest_cache

@@ -46,35 +46,51 @@ def scan_polars(directory: str | Path):
     return pl.scan_parquet(paths, hive_partitioning=False)
 
 
-def load(directory: str | Path, columns: list[str] | None = None, sites=None, since=None):
+def load(directory: str | Path, columns: list[str] | None = None, sites=None, since=None,
+         until=None, provinces=None, drop_near_duplicates: bool = False):
     """The corpus as a pandas DataFrame.
 
-    `sites`: only these site ids. `since`: only articles published at or after this date or
-    time (a `date`, `datetime` or ISO string; dates and naive times are Vietnam time); rows
-    without a date are left out then. Both filters are pushed down to pyarrow, which skips
-    row groups by their statistics, and need not be among `columns`."""
-    return scan(directory).to_table(columns=columns, filter=where(sites, since)).to_pandas()
+    `sites`: only these site ids. `provinces`: only papers of these provinces (as the
+    `province` column holds them). `since` / `until`: only articles published at or after /
+    before this date or time (a `date`, `datetime` or ISO string; dates and naive times are
+    Vietnam time); rows without a date are left out then. `drop_near_duplicates`: leave out
+    rows marked `dup_of` (a near-duplicate of an earlier article). Filters are pushed down to
+    pyarrow, which skips row groups by their statistics, and need not be among `columns`."""
+    condition = where(sites, since, until, provinces, drop_near_duplicates)
+    return scan(directory).to_table(columns=columns, filter=condition).to_pandas()
 
 
-def where(sites=None, since=None) -> ds.Expression | None:
-    """The pyarrow filter of `load`'s `sites` and `since` (None when there is none)."""
-    kept = [f for f in (ds.field("site").isin(list(sites)) if sites else None,
-                        ds.field("published_at") >= since_scalar(since) if since is not None else None)
-            if f is not None]
+def load_polars(directory: str | Path, columns: list[str] | None = None, sites=None, since=None,
+                until=None, provinces=None, drop_near_duplicates: bool = False):
+    """`load` into a polars DataFrame (same filters, through pyarrow)."""
+    import polars as pl
+    condition = where(sites, since, until, provinces, drop_near_duplicates)
+    return pl.from_arrow(scan(directory).to_table(columns=columns, filter=condition))
+
+
+def where(sites=None, since=None, until=None, provinces=None,
+          drop_near_duplicates: bool = False) -> ds.Expression | None:
+    """The pyarrow filter of `load`'s arguments (None when there is none)."""
+    kept = [f for f in (
+        ds.field("site").isin(list(sites)) if sites else None,
+        ds.field("province").isin(list(provinces)) if provinces else None,
+        ds.field("published_at") >= since_scalar(since) if since is not None else None,
+        ds.field("published_at") < since_scalar(until, "until") if until is not None else None,
+        ds.field("dup_of").is_null() if drop_near_duplicates else None) if f is not None]
     return reduce(operator.and_, kept) if kept else None
 
 
-def since_scalar(since) -> pa.Scalar:
-    """`since` as a published_at scalar; ValueError names the bad value."""
+def since_scalar(since, name: str = "since") -> pa.Scalar:
+    """`since` (or `until`) as a published_at scalar; ValueError names the bad value."""
     if isinstance(since, str):
         try:
             since = datetime.fromisoformat(since.strip())
         except ValueError:
-            raise ValueError(f"since={since!r} is not an ISO date (YYYY-MM-DD[THH:MM])") from None
+            raise ValueError(f"{name}={since!r} is not an ISO date (YYYY-MM-DD[THH:MM])") from None
     if isinstance(since, date) and not isinstance(since, datetime):
         since = datetime(since.year, since.month, since.day)
     if not isinstance(since, datetime):
-        raise ValueError(f"since={since!r} is not a date, datetime or ISO string")
+        raise ValueError(f"{name}={since!r} is not a date, datetime or ISO string")
     if since.tzinfo is None:
         since = since.replace(tzinfo=ZoneInfo(VN_TZ))
     return pa.scalar(since, type=pa.timestamp("us", tz=VN_TZ))

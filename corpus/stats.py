@@ -34,6 +34,8 @@ def _group_stats(frame: pd.DataFrame) -> dict:
             "first": _iso(dated.min()) if len(dated) else None,
             "last": _iso(dated.max()) if len(dated) else None,
             "undated": int(frame.published_at.isna().sum()),
+            # a site whose dates stop being found shows here first (see `sites check`)
+            "dated_share": _rate(len(dated), len(frame)),
             "near_duplicate_rows": int(frame.dup_of.notna().sum())}
 
 
@@ -122,9 +124,9 @@ def _format_table(rows: list[dict], key: str) -> list[str]:
     """Sites also show their province (`-` for national papers)."""
     extra = key == "site"
     header = (f"{key:<28} " + (f"{'province':<16} " if extra else "")
-              + f"{'articles':>9} {'words':>11} {'first':>10}  {'last':>10} {'dup_of':>7}")
+              + f"{'articles':>9} {'words':>11} {'dated':>6} {'first':>10}  {'last':>10} {'dup_of':>7}")
     body = [f"{str(r[key]):<28} " + (f"{r['province'] or '-':<16} " if extra else "")
-            + f"{r['articles']:>9} {r['words']:>11} {_day(r['first']):>10}  "
+            + f"{r['articles']:>9} {r['words']:>11} {_pct(r['dated_share']):>6} {_day(r['first']):>10}  "
             f"{_day(r['last']):>10} {r['near_duplicate_rows']:>7}" for r in rows]
     return [header, *body]
 

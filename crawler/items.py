@@ -21,13 +21,17 @@ class Article:
     category: str | None = None               # section
     tags: list[str] = field(default_factory=list)
     province: str | None = None               # province of the paper (registry)
+    province_before_2025: str | None = None   # its province before the 2025 merger (63 provinces)
     fetched_url: str | None = None            # URL the page was fetched from (may differ from url)
     tokens: str | None = None                 # underthesea segmentation, one sentence per line
     n_words: int | None = None
     n_sentences: int | None = None
+    lang: str | None = None                   # "vi", or "other" (quality gate's detector)
+    vi_share: float | None = None             # share of words with a Vietnamese-only letter
     content_hash: str | None = None           # hash of the normalised text (exact-duplicate key)
     crawled_at: datetime | None = None        # UTC fetch time
     run_id: str | None = None                 # the crawl run that produced the row
     extraction: str | None = None             # "site-rules" or "generic": which extractor made it
+    layout: str = "article"                   # "photo_story": the captions are the body
     warc_file: str | None = None              # WARC file holding the raw response (see _warc/)
     warc_offset: int | None = None            # byte offset of its record in warc_file

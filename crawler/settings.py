@@ -53,6 +53,7 @@ BOILERPLATE_SITE_PHRASES = "crawler.sites.registry.boilerplate_phrases"
 
 CORPUS_DIR = "corpus-out"
 CORPUS_FLUSH_ROWS = 1000
+CORPUS_COMPACT_MIN_FILES = 20  # end of run: merge a partition's files once it has this many (0: never)
 QUALITY_MIN_WORDS = 80
 QUALITY_MIN_VI_SHARE = 0.3
 TOKENIZE_WORKERS = 2

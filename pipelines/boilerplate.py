@@ -8,6 +8,7 @@ import re
 from scrapy.utils.misc import load_object
 
 from pipelines.text_keys import line_key
+from pipelines.items import any_item
 
 # A heading that opens a block of links: the heading and the headlines under it go.
 BLOCK_HEADINGS = (
@@ -93,5 +94,6 @@ class BoilerplatePipeline:
         loader = crawler.settings.get("BOILERPLATE_SITE_PHRASES")
         return cls(load_object(loader) if loader else None)
 
+    @any_item
     def process_item(self, item):
         return clean_article(item, self.site_phrases(item.site))

@@ -1,5 +1,6 @@
-"""The cleaning chain outside Scrapy (used by `extract` and by rebuilds from the archive): the
-same pure steps, in the same order, as the Scrapy pipelines in crawler/settings.py."""
+"""The cleaning chain outside Scrapy (used by `extract`, evaluation, batch rebuilds and
+`rebuild` from the archive): the same pure steps, in the same order, as the Scrapy pipelines
+in crawler/settings.py."""
 from __future__ import annotations
 
 from pipelines import boilerplate, captions, normalize, quality
@@ -25,7 +26,7 @@ def clean_article(article, site_phrases: tuple[str, ...] = (),
 def clean_and_tokenize(article, site_phrases: tuple[str, ...] = (),
                        min_words: int = quality.MIN_WORDS,
                        min_vi_share: float = quality.MIN_VI_SHARE):
-    """clean_article, then tokenize, in place."""
+    """clean_article, then the word segmentation (tokens, n_words, n_sentences), in place."""
     clean_article(article, site_phrases, min_words, min_vi_share)
     article.tokens, article.n_words, article.n_sentences = tokenize_article_text(article.text)
     return article

@@ -10,6 +10,7 @@ from scrapy.utils.misc import load_object
 
 from pipelines.drops import DuplicateContent, DuplicateURL
 from pipelines.normalize import content_hash
+from pipelines.items import any_item
 
 
 class SeenKeys:
@@ -47,6 +48,7 @@ class DedupPipeline:
     def from_crawler(cls, crawler):
         return cls(SeenKeys.for_crawler(crawler))
 
+    @any_item
     def process_item(self, item):
         item.content_hash = content_hash(item.text)
         self.seen.check_and_add(item)

@@ -448,8 +448,42 @@ def _apply(text: str, label: str, trusted: bool, uppercase: bool) -> str:
     return "\n".join(_legacy_line(line, label, trusted, uppercase) for line in text.split("\n"))
 
 
+# What a repair could change: legacy-looking or windows-1258-looking characters, and
+# misread UTF-8 sequences.
+_SUSPECT = re.compile(f"{_LEGACY_LIKELY.pattern}|{_CP1258_SIGN.pattern}")
+
+
+def _nothing_to_repair(text: str) -> bool:
+    """The fast path for clean Unicode (almost every page): True when no repair could change
+    the text, so the trials (each scoring every word) are skipped. Legacy (TCVN3, VNI) and
+    windows-1258 paragraphs arrive as windows-1252 characters, so they never hold a
+    Unicode-only Vietnamese letter (ư, ơ, đ, ạ ...), and the repairs leave alone any paragraph
+    that does; misread UTF-8 always holds a _MOJIBAKE sequence."""
+    if _MOJIBAKE.search(text):
+        return False
+    checked_to = -1                 # end of the last line found to hold a Unicode-only letter
+    for m in _SUSPECT.finditer(text):
+        if m.start() < checked_to:
+            continue
+        start, end = text.rfind("\n", 0, m.start()) + 1, text.find("\n", m.end())
+        end = len(text) if end < 0 else end
+        if not _UNICODE_ONLY.search(text, start, end) and _suspect_words(text[start:end]):
+            return False            # a paragraph a repair may convert: run the trials
+        checked_to = end
+    return True
+
+
+def _suspect_words(line: str) -> bool:
+    """A suspect character inside a word of two or more letters: "vµ", "cuûa", "Nãm". A lone
+    "©" or "×" (a copyright line, a close button) is no evidence: scoring ignores it too."""
+    return any(_SUSPECT.search(word) for word in _words(line))
+
+
 def _repair(text: str, font_hint: str | None, most_bad: int | None = 2,
             ) -> tuple[str, str | None, bool]:
+    if font_hint is None and _nothing_to_repair(text):
+        _check_garbage(text, most_bad)
+        return text, None, False
     label, trusted = _diagnose(text, font_hint)
     repaired = _apply(text, label, trusted, _uppercase(font_hint)) if label else text
     if repaired == text:
@@ -549,6 +583,8 @@ def _visible_text(html: str) -> str:
 
 
 def _font_hint(html: str) -> str | None:
+    if ".Vn" not in html and "VNI" not in html:
+        return None                 # no legacy font named: skip scanning every CSS rule
     names = {name for decl in _FONT_DECL.findall(html)
              for name in _TCVN3_FONT.findall(decl) + _VNI_FONT.findall(decl)}
     return ", ".join(sorted(names)) or None

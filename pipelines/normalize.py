@@ -33,6 +33,7 @@ import unicodedata
 from itertools import chain
 
 from pipelines.encoding import UndecodableError, repair_text
+from pipelines.items import any_item
 
 _SPACES = "\t\u00a0\u1680\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
 _BREAKS = "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
@@ -102,6 +103,7 @@ def normalize_article(article):
 class NormalizePipeline:
     """Scrapy step: repair and normalise the text fields; unrepairable text is dropped."""
 
+    @any_item
     def process_item(self, item):
         try:
             return normalize_article(item)

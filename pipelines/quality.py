@@ -9,6 +9,7 @@ import re
 from datetime import date
 
 from pipelines.drops import NotAnArticle, NotVietnamese, OutsideWindow, TooShort
+from pipelines.items import any_item
 
 _VI_LETTERS = set("ăâđêôơưáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
 _VI_LETTERS |= {c.upper() for c in _VI_LETTERS}
@@ -16,6 +17,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 MIN_WORDS = 80
 MIN_VI_SHARE = 0.3
+VI_LANG_SHARE = 0.3        # lang="vi" at or above it (the default gate)
 
 
 def vietnamese_share(text: str) -> float:
@@ -37,6 +39,8 @@ def check_article(article, min_words: int = MIN_WORDS, min_vi_share: float = MIN
     if words < min_words:
         raise TooShort(f"too short: {words} words < {min_words}")
     share = vietnamese_share(article.text)
+    article.vi_share = round(share, 4)
+    article.lang = "vi" if share >= VI_LANG_SHARE else "other"
     if share < min_vi_share:
         raise NotVietnamese(f"not Vietnamese: {share:.0%} Vietnamese words < {min_vi_share:.0%}")
     if since and article.published_at and article.published_at.date() < since:
@@ -56,6 +60,7 @@ class QualityPipeline:
                    crawler.settings.getfloat("QUALITY_MIN_VI_SHARE", MIN_VI_SHARE),
                    date.fromisoformat(since) if since else None)
 
+    @any_item
     def process_item(self, item):
         check_article(item, self.min_words, self.min_vi_share, self.since)
         return item

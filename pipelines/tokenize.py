@@ -32,9 +32,16 @@ So what the CRF sees is our choice, and the letters we return are the page's:
 An underscore printed in the text ("foo_bar") stays as is, so it is indistinguishable from a
 word joint in `tokens`.
 
+Engines (TOKENIZE_ENGINE): underthesea by default; "pyvi" (pyvi 0.1.1's CRF) segments about
+2.4x faster and scores 95.1-95.3 word F1 on the same VLSP 2013 test set against 98.6 for the
+default (scripts/eval_tokenize.py --engine pyvi; docs/performance.md). Sentence splitting,
+chunking and the letters of `tokens` are the same with either; pyvi is fed the text as
+printed (crf_style is underthesea's training style).
+
 `TokenizerPool` runs the segmentation in worker processes ("spawn": the parent runs a
-reactor and must not fork), each loading its own model (~120 MB); the pipeline awaits it so
-the crawl is never blocked.
+reactor and must not fork), each loading its own model (~120 MB) once per run: a closed pool
+is parked and the next one in the process takes its warm workers over. The pipeline awaits
+it so the crawl is never blocked.
 """
 from __future__ import annotations
 
@@ -53,7 +60,9 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from types import SimpleNamespace
+from pipelines.items import any_item
 
 logger = logging.getLogger(__name__)
 
@@ -163,10 +172,50 @@ def crf_style(text: str) -> str:
     return _HOA_STYLE.sub(lambda m: _TO_CRF_STYLE[m.group()], text)
 
 
+# --- engines ---------------------------------------------------------------------------
+
+ENGINES = ("underthesea", "pyvi")
+DEFAULT_ENGINE = "underthesea"
+_engine = DEFAULT_ENGINE
+
+
+def use_engine(name: str) -> None:
+    """Segment with `name` in this process and in the pools it starts from now on.
+
+    The crawl sets it from TOKENIZE_ENGINE, so the end-of-crawl pass that re-tokenises
+    cleaned rows uses the same segmenter as the rows around them."""
+    global _engine
+    if name not in ENGINES:
+        raise ValueError(f"TOKENIZE_ENGINE={name!r}: expected one of {', '.join(ENGINES)}")
+    _engine = name
+
+
+def engine() -> str:
+    return _engine
+
+
+@functools.cache
+def _pyvi():
+    """pyvi's ViTokenizer (its CRF model loads on import: about 1.3 s of CPU, once)."""
+    try:
+        from pyvi import ViTokenizer
+    except ImportError as exc:
+        raise RuntimeError("TOKENIZE_ENGINE=pyvi needs pyvi (pip install pyvi==0.1.1)") from exc
+    return ViTokenizer
+
+
+def _segmenter_words(feed: str) -> list[str]:
+    """Words of one sentence, each its syllables separated by spaces (underthesea's form)."""
+    if _engine == "pyvi":
+        return [word.replace("_", " ") for word in _pyvi().spacy_tokenize(feed)[0]]
+    return _underthesea().word_tokenize(feed, use_token_normalize=False)
+
+
 def segment(sentence: str) -> str:
     """One sentence (or chunk) -> words separated by spaces, syllables joined by "_"."""
-    feed = crf_style(sentence)
-    words = _underthesea().word_tokenize(feed, use_token_normalize=False)
+    # pyvi scores best on the text as printed (95.27 vs 95.13 word F1 fed hoà-style)
+    feed = sentence if _engine == "pyvi" else crf_style(sentence)
+    words = _segmenter_words(feed)
     if feed == sentence and "".join(words).replace(" ", "") == "".join(sentence.split()):
         return " ".join(word.replace(" ", "_") for word in words)   # nothing was respelled
     return " ".join("_".join(syllables) for syllables in surface_words(sentence, words, feed))
@@ -254,11 +303,16 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
-def _warm_worker(ready=None) -> None:
+def _load_model() -> None:
+    tokenize_article_text("Xin chào Việt Nam.")
+
+
+def _warm_worker(ready=None, engine_name: str = DEFAULT_ENGINE) -> None:
     """Pool initializer: import underthesea and load the CRF model before the first article,
     then tell the parent on `ready`."""
     _exit_with_parent()
-    tokenize_article_text("Xin chào Việt Nam.")
+    use_engine(engine_name)
+    _load_model()
     if ready is not None:
         ready.put(os.getpid())
 
@@ -271,8 +325,60 @@ def _batched(items: Iterable[str], n: int) -> Iterator[list[str]]:
 
 # --- the process pool ------------------------------------------------------------------
 
+@dataclass
+class _Warm:
+    """A pool's processes and what it knows about them, handed from one user to the next."""
+    executor: ProcessPoolExecutor
+    ready: object                     # the queue its initializers report on
+    pids: list[int]                   # workers known to be warm
+    workers: int
+    kind: tuple[str, str]             # (multiprocessing context, engine)
+
+
+_parked: _Warm | None = None          # at most one warm pool waits between users
+_parked_lock = threading.Lock()
+
+
+def _unpark(workers: int, kind: tuple[str, str]) -> _Warm | None:
+    """The parked pool, if it is of this kind with `workers` processes (any, for 0)."""
+    global _parked
+    with _parked_lock:
+        warm = _parked
+        if warm is None or warm.kind != kind or workers not in (0, warm.workers):
+            return None
+        _parked = None
+        return warm
+
+
+def _park(warm: _Warm) -> None:
+    """Keep a closed pool's warm processes for the next TokenizerPool of this process
+    (concurrent.futures joins them at interpreter exit); an older parked pool goes."""
+    global _parked
+    with _parked_lock:
+        older, _parked = _parked, warm
+    if older is not None:
+        older.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def shutdown_parked() -> None:
+    """End the parked pool's workers now (their memory back) instead of at exit: for a
+    caller that knows no tokenisation follows, e.g. after the end-of-crawl boilerplate pass."""
+    global _parked
+    with _parked_lock:
+        warm, _parked = _parked, None
+    if warm is not None:
+        warm.executor.shutdown(wait=True, cancel_futures=True)
+
+
 class TokenizerPool:
-    """tokenize_article_text in `workers` processes; workers=0 runs it in the caller.
+    """tokenize_article_text in `workers` processes; workers=0 starts no process and runs
+    it in the caller, unless a warm pool is parked. The workers segment with the engine
+    this process uses when the pool is made (use_engine).
+
+    Loading the model costs a worker about half a second of CPU and 120 MB, so close()
+    parks the warm processes instead of ending them, and the next TokenizerPool of the
+    same process (the end-of-crawl boilerplate pass after the crawl's pipeline) takes them
+    over: one model load per worker for the whole run.
 
     >>> with TokenizerPool(2) as pool:
     ...     results = list(pool.map(texts))      # ordered, same as a serial run
@@ -282,14 +388,23 @@ class TokenizerPool:
         if workers < 0:
             raise ValueError(f"workers must be >= 0, not {workers}")
         self.workers = workers
+        self.engine = _engine
+        self._kind = (mp_context, self.engine)
         self._context = multiprocessing.get_context(mp_context)
-        self._executor = self._new_executor() if workers else None
         self._closed = False
+        self._pids: list[int] = []
+        warm = _unpark(workers, self._kind)
+        if warm is not None:
+            self.workers, self._executor = warm.workers, warm.executor
+            self._ready, self._pids = warm.ready, warm.pids
+        else:
+            self._executor = self._new_executor() if workers else None
 
     def _new_executor(self) -> ProcessPoolExecutor:
         self._ready = self._context.Queue()
+        self._pids = []
         return ProcessPoolExecutor(self.workers, mp_context=self._context,
-                                   initializer=_warm_worker, initargs=(self._ready,))
+                                   initializer=_warm_worker, initargs=(self._ready, self.engine))
 
     def warm_up(self, timeout: float = 300) -> list[int]:
         """Start every worker and wait until each has loaded the model; their pids.
@@ -298,8 +413,10 @@ class TokenizerPool:
         no-op per worker, then wait for each initializer's message."""
         if self._executor is None:
             self._check_open()
-            _warm_worker()
+            _load_model()           # not _warm_worker: the caller must not exit with its parent
             return []
+        if len(self._pids) >= self.workers:
+            return list(self._pids)                      # taken over warm
         nudges = [self._executor.submit(int) for _ in range(self.workers)]
         deadline = time.monotonic() + timeout
         pids: list[int] = []
@@ -313,7 +430,8 @@ class TokenizerPool:
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"{len(pids)} of {self.workers} tokenizer workers "
                                        f"ready after {timeout} s") from None
-        return pids
+        self._pids = pids
+        return list(pids)
 
     async def start(self) -> None:
         """warm_up() off the event loop: the first articles do not wait for the model."""
@@ -356,10 +474,15 @@ class TokenizerPool:
             yield from pending.popleft().result()
 
     def close(self) -> None:
+        """No more work through this object; its warm processes are parked (see the class)."""
         self._closed = True
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        if getattr(executor, "_broken", False):           # a worker died: nothing to keep
+            executor.shutdown(wait=False, cancel_futures=True)
+            return
+        _park(_Warm(executor, self._ready, self._pids, self.workers, self._kind))
 
     def _check_open(self) -> None:
         if self._closed:
@@ -378,15 +501,22 @@ class TokenizePipeline:
     """Scrapy step, the last one: fills tokens, n_words, n_sentences.
 
     TOKENIZE_WORKERS: worker processes (default: os.cpu_count()); 0 tokenizes in the
-    crawler process and blocks it, which is only fine for tests and one-page extracts."""
+    crawler process and blocks it, which is only fine for tests and one-page extracts.
+    TOKENIZE_ENGINE: "underthesea" (default) or "pyvi" (about 3x faster, a little less
+    accurate: docs/performance.md); set for the whole process, so the end-of-crawl
+    re-tokenisation uses the same one."""
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, engine_name: str = DEFAULT_ENGINE):
         self.workers = workers
+        self.engine = engine_name
         self.pool: TokenizerPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.getint("TOKENIZE_WORKERS", os.cpu_count() or 1))
+        settings = crawler.settings
+        engine_name = settings.get("TOKENIZE_ENGINE") or DEFAULT_ENGINE
+        use_engine(engine_name)                   # fails early on an unknown name
+        return cls(settings.getint("TOKENIZE_WORKERS", os.cpu_count() or 1), engine_name)
 
     async def open_spider(self, spider=None) -> None:
         from scrapy.utils.asyncio import is_asyncio_available
@@ -406,6 +536,7 @@ class TokenizePipeline:
             self.pool.close()
             self.pool = None
 
+    @any_item
     async def process_item(self, item):
         if self.pool is None:            # used without open_spider (a one-off extract)
             self.pool = TokenizerPool(0)

@@ -37,7 +37,7 @@ def run(capsys, *args):
 
 
 def test_every_command_has_help_with_an_example(capsys):
-    assert set(COMMANDS) == {"stats", "card", "export", "neardup"}
+    assert set(COMMANDS) == {"stats", "card", "export", "neardup", "compact"}
     for name in COMMANDS:
         with pytest.raises(SystemExit) as done:
             main([name, "--help"])
@@ -87,6 +87,20 @@ def test_stats_json_counts_sites_provinces_drops_and_duplicates(capsys, marked):
     assert drops["by_reason"] == {"TooShort": 3, "DuplicateContent": 1} and drops["kept"] == 2
     assert drops["rate"] == round(4 / 6, 4) and drops["exact_duplicate_rate"] == round(1 / 6, 4)
     assert figures["first"].startswith("2025-06-12T07:30:00+07:00")
+
+
+def test_stats_give_the_share_of_dated_rows_per_site(capsys, tmp_path):
+    """A site whose dates stop being found shows as a falling share (README: drift)."""
+    undated = unrelated()
+    undated.published_at = None
+    write(tmp_path, [national(), unrelated(), undated])
+    code, out, _ = run(capsys, "stats", tmp_path, "--json")
+    figures = json.loads(out)
+    shares = {s["site"]: s["dated_share"] for s in figures["sites"]}
+    assert shares["thoisu"] == 1.0 and shares[undated.site] == 0.5
+    assert figures["dated_share"] == round(2 / 3, 4)
+    code, out, _ = run(capsys, "stats", tmp_path)
+    assert " 50.0% " in out and "dated" in out
 
 
 def test_an_unreadable_file_is_a_one_line_error(capsys, marked):

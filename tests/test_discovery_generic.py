@@ -122,6 +122,59 @@ def test_a_load_more_link_to_a_section_does_not_end_the_list():
     assert len(articles) == 9
 
 
+HEADLINE = "Tỉnh khởi công tuyến đường nối trung tâm với vùng cao số {n}"
+SUMMARY = ("Sáng nay, lãnh đạo tỉnh cùng bà con các xã vùng cao dự lễ khởi công; công trình "
+           "dài mười hai cây số, hoàn thành trong hai năm, giúp việc đi lại thuận tiện hơn.")
+
+
+def _story(n: int, summary: bool = True) -> str:
+    text = f"<p>{SUMMARY}</p>" if summary else ""
+    return (f'<div class="story"><h3><a href="/tin-so-{n}-post{n}.html">'
+            f"{HEADLINE.format(n=n)}</a></h3>{text}</div>")
+
+
+def test_category_pages_shaped_like_articles_are_not_article_links():
+    """A menu of categories whose URLs carry a slug and an id like the articles: their
+    links say one to four words, an article's link says its headline."""
+    menu = "".join(f'<li><a href="/{slug}-{n}.html">{label}</a></li>' for slug, n, label in (
+        ("kinh-te", 1000123, "Kinh tế"), ("xa-hoi", 1000124, "Xã hội"),
+        ("van-hoa-the-thao", 1000125, "Văn hóa - Thể thao")))
+    page = f"<body><ul>{menu}</ul><main>{''.join(_story(n) for n in range(101, 106))}</main></body>"
+    site = rule_free("https://a.vn/")
+    articles, _ = discovery.listing_links(page, "https://a.vn/", site, site.owns)
+    assert articles == [f"https://a.vn/tin-so-{n}-post{n}.html" for n in range(101, 106)]
+
+
+def test_the_run_of_summary_cards_is_the_list_even_under_a_side_box_name():
+    """Class words are weak evidence: a main column named "content-right" beside a box with
+    a plain name. The repeated cards with headline and summary are the list; the box of
+    bare headlines is not."""
+    main = "".join(_story(n) for n in range(101, 109))
+    box = "".join(f'<li><a href="/tin-so-{n}-post{n}.html">{HEADLINE.format(n=n)}</a></li>'
+                  for n in range(201, 207))
+    page = (f'<body><div class="content-right">{main}</div>'
+            f'<div class="box-left"><ul>{box}</ul></div></body>')
+    site = rule_free("https://a.vn/")
+    articles, _ = discovery.listing_links(page, "https://a.vn/", site, site.owns)
+    assert articles == [f"https://a.vn/tin-so-{n}-post{n}.html" for n in range(101, 109)]
+
+
+def test_class_words_stand_when_the_cards_agree():
+    """A featured story above the list has its own markup: kept, because the class words
+    (no side block here) already kept the card run."""
+    featured = ('<div class="hero"><a href="/tin-noi-bat-post100.html">'
+                f'{HEADLINE.format(n=100)}</a></div>')
+    main = "".join(_story(n) for n in range(101, 106))
+    side = "".join(f'<li><a href="/tin-so-{n}-post{n}.html">{HEADLINE.format(n=n)}</a></li>'
+                   for n in range(201, 204))
+    page = (f'<body><main>{featured}{main}</main>'
+            f'<aside><ul>{side}</ul></aside></body>')
+    site = rule_free("https://a.vn/")
+    articles, _ = discovery.listing_links(page, "https://a.vn/", site, site.owns)
+    assert articles == ["https://a.vn/tin-noi-bat-post100.html"] + [
+        f"https://a.vn/tin-so-{n}-post{n}.html" for n in range(101, 106)]
+
+
 def test_rules_still_decide_for_configured_sites():
     from crawler.sites.registry import load_registry
     site = load_registry()["demo-laocai"]
@@ -204,6 +257,40 @@ def test_common_feed_paths_and_an_html_feed_index(web, tmp_path):
                  article):
         assert path in server.requests, path
     assert (server.base_url + article) in set(pd.read_parquet(tmp_path / "c").url)
+
+
+def test_gzipped_sitemap_is_read(web, tmp_path):
+    """sitemap.xml.gz is served as a file (no Content-Encoding): its articles are found."""
+    import gzip
+    root, servers = web
+    site, server = root / "rulefree-news", servers["rulefree-news"]
+    source = site / RULEFREE["articles"][0].lstrip("/")
+    article = "/thoi-su/ban-vung-cao-don-dien-luoi-quoc-gia-post5199.html"
+    page = source.read_text("utf-8").replace(RULEFREE["articles"][0], article)
+    page = page.replace("bê tông", "điện lưới quốc gia").replace("Xã vùng cao", "Bản vùng cao")
+    (site / article.lstrip("/")).write_text(page, "utf-8")
+    urlset = ('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>'
+              f"{server.base_url}{article}</loc></url></urlset>")
+    (site / "sitemaps" / "extra.xml.gz").write_bytes(gzip.compress(urlset.encode()))
+    index = site / "sitemaps" / "index.xml"
+    index.write_text(index.read_text("utf-8").replace(
+        "</sitemapindex>", "<sitemap><loc>{{base_url}}/sitemaps/extra.xml.gz</loc></sitemap>"
+        "</sitemapindex>"), "utf-8")
+    result = run_cli("crawl", "--start-url", server.base_url + "/", "--out", tmp_path / "c", *LOCAL)
+    assert result.returncode == 0, result.stderr
+    assert "/sitemaps/extra.xml.gz" in server.requests
+    assert (server.base_url + article) in set(pd.read_parquet(tmp_path / "c").url)
+
+
+def test_gzip_bomb_sitemap_is_refused_not_inflated():
+    import gzip
+    bomb = gzip.compress(b"<urlset>" + b" " * (discovery.XML_MAX_BYTES + 10) + b"</urlset>")
+    with pytest.raises(discovery.TooLarge):
+        discovery.sitemap_links(bomb, "https://a.vn/sitemap.xml.gz")
+    small = gzip.compress(b'<urlset><url><loc>https://a.vn/x-post1.html</loc></url></urlset>')
+    assert [p.url for p in discovery.sitemap_links(small, "https://a.vn/s.xml.gz")[0]] == [
+        "https://a.vn/x-post1.html"]
+    assert discovery.sitemap_links(b"\x1f\x8bnot gzip", "https://a.vn/s.xml.gz") == ([], [])
 
 
 def main() -> int:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines import encoding
 from pipelines.encoding import (LABELS, TCVN3_LETTERS, VIETNAMESE_LETTERS, VNI_LETTERS,
                                 UndecodableError, decode_html, detect_legacy, fix_mojibake,
                                 repair_text, tcvn3_to_unicode, vni_to_unicode)
@@ -475,3 +476,47 @@ def test_decode_h_font_page_gives_capitals():
                 META_1252 + "<style>h1 { font-family: .VnTimeH }</style>")
     text, label = decode_html(html.encode("cp1252"))
     assert label == "tcvn3" and "<h1>TRƯỜNG ĐẠI HỌC SƯ PHẠM</h1>" in text
+
+
+# ---- The fast path for clean Unicode pages ---------------------------------------------------
+FOOTER = "<footer><p>© 2025 Báo Bình Thuận. All rights reserved.</p><a>×</a></footer>"
+
+
+def no_trials(monkeypatch):
+    """Make the legacy and mojibake trials fail loudly if they run."""
+    def boom(*args, **kwargs):
+        raise AssertionError("the repair trials ran")
+    monkeypatch.setattr(encoding, "_diagnose", boom)
+
+
+def test_clean_utf8_page_skips_the_trials(monkeypatch):
+    no_trials(monkeypatch)
+    html = page(BODY + FOOTER, '<meta charset="utf-8">')   # a lone © or × is no evidence
+    assert decode_html(html.encode("utf-8"), "utf-8") == (html, "utf-8")
+    assert repair_text(" ".join(SENTENCES)) == (" ".join(SENTENCES), None)
+
+
+def test_fast_path_still_refuses_garbage(monkeypatch):
+    no_trials(monkeypatch)
+    html = page(BODY.replace("ư", "\ufffd"), '<meta charset="utf-8">')
+    with pytest.raises(UndecodableError, match="replacement"):
+        decode_html(html.encode("utf-8"))
+
+
+@pytest.mark.parametrize("body, label", [
+    (to_tcvn3(BODY), "tcvn3"),        # TCVN3 letters inside a UTF-8 page: the statistics decide
+    (to_vni(BODY), "vni"),
+    (mojibake(BODY), "utf8-as-cp1252"),
+])
+def test_utf8_pages_holding_legacy_text_are_still_repaired(body, label):
+    html = page(body + FOOTER, '<meta charset="utf-8">')
+    text, found = decode_html(html.encode("utf-8"), "utf-8")
+    assert found == label
+    assert SENTENCES[4] in visible(text)
+
+
+def test_a_legacy_font_name_skips_the_fast_path(monkeypatch):
+    no_trials(monkeypatch)
+    html = page(BODY, '<meta charset="utf-8"><style>p { font-family: .VnTime }</style>')
+    with pytest.raises(AssertionError, match="trials ran"):
+        decode_html(html.encode("utf-8"))

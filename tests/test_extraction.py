@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from crawler.pages import NoArticle, extract_article
-from crawler.pages.dates import parse_any, parse_printed
+from crawler.pages.dates import has_clock, parse_any, parse_printed
 from crawler.sites.registry import Site, UrlRules
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -81,3 +81,40 @@ def test_dates(raw, expected):
 
 def test_impossible_date_is_none():
     assert parse_printed("31/02/2025") is None and parse_any("không có ngày") is None
+
+
+@pytest.mark.parametrize("raw, expected, clock", [
+    ("17 tháng 6, 2025", datetime(2025, 6, 17), False),
+    ("Ngày 5 tháng 6 năm 2025", datetime(2025, 6, 5), False),
+    ("Thứ năm, ngày 05 Tháng 06 năm 2025 lúc 10:30", datetime(2025, 6, 5, 10, 30), True),
+    ("2025/06/17 10:30", datetime(2025, 6, 17, 10, 30), True),
+])
+def test_vietnamese_calendar_dates(raw, expected, clock):
+    assert parse_printed(raw) == expected.replace(tzinfo=VN)
+    assert has_clock(raw) is clock
+
+
+FETCHED = datetime(2025, 6, 20, 10, 0, tzinfo=VN)
+
+
+@pytest.mark.parametrize("raw, expected, clock", [
+    ("2 giờ trước", datetime(2025, 6, 20, 8, 0), True),
+    ("15 phút trước", datetime(2025, 6, 20, 9, 45), True),
+    ("3 ngày trước", datetime(2025, 6, 17), False),
+    ("Hôm qua 08:30", datetime(2025, 6, 19, 8, 30), True),
+    ("Hôm nay, 7h05", datetime(2025, 6, 20, 7, 5), True),
+    ("hôm kia", datetime(2025, 6, 18), False),
+])
+def test_relative_dates_against_fetch_time(raw, expected, clock):
+    assert parse_printed(raw, now=FETCHED) == expected.replace(tzinfo=VN)
+    assert has_clock(raw) is clock
+
+
+def test_relative_date_on_a_page_uses_the_fetch_time_not_the_clock():
+    page = ("<html><head><title>Nông dân thu hoạch lúa</title></head><body>"
+            "<h1>Nông dân thu hoạch lúa</h1><span class='time'>Hôm qua 08:30</span>"
+            "<div class='content'><p>" + "Bà con nông dân trong xã đang thu hoạch lúa. " * 20
+            + "</p></div></body></html>")
+    article = extract_article(page, "https://baothu.vn/nong-dan-post88.html", fetched_at=FETCHED)
+    assert article.published_at == datetime(2025, 6, 19, 8, 30, tzinfo=VN)
+    assert article.published_raw == "Hôm qua 08:30"

@@ -15,6 +15,7 @@ import pytest
 
 import corpus
 from corpus import SCHEMA, neardup
+from corpus.schema import SCHEMA_VERSION
 from corpus.writer import CorpusWriter
 from crawler.items import Article
 from pipelines.normalize import content_hash
@@ -204,7 +205,7 @@ def test_rewritten_files_keep_schema_and_rows(tmp_path):
     for path, schema in schemas.items():
         assert pq.read_schema(path).equals(schema, check_metadata=True)
         assert pq.read_schema(path).equals(SCHEMA, check_metadata=False)
-        assert pq.read_schema(path).metadata[b"vnnews.schema_version"] == b"1"
+        assert pq.read_schema(path).metadata[b"vnnews.schema_version"] == SCHEMA_VERSION.encode()
     after = pd.read_parquet(tmp_path).sort_values("url")
     pd.testing.assert_frame_equal(after.drop(columns=["dup_of", "dup_cluster"]).reset_index(drop=True),
                                   before.reset_index(drop=True))

@@ -98,7 +98,7 @@ def test_generic_layer_beats_plain_trafilatura(real_pages):
 # -- listing pages ------------------------------------------------------------------------
 @pytest.mark.parametrize("name", LISTINGS)
 def test_listing_links(real_pages, name):
-    score = ev.score_listing(page(real_pages, name, kind="listing"))
+    score = ev.score_listing(page(real_pages, name, kind="listing"), rules=True)
     assert score.recall >= FLOORS["listing_recall"][name], f"missing: {score.missing}"
     assert score.precision >= FLOORS["listing_precision"][name], f"not in the list: {score.extra}"
 

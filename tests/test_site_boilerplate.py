@@ -120,6 +120,19 @@ def test_only_new_rows_and_waiting_pages_are_read(tmp_path, monkeypatch):
     assert not rows(tmp_path).text.str.contains(FOOTER).any()
 
 
+def test_pages_waiting_in_a_compacted_partition_are_cleaned_when_the_line_is_learned(tmp_path):
+    """Compaction (at the end of a run) merges the files holding pages that wait on a line;
+    when a later crawl brings the line to 5 pages, those pages are found in the merged file."""
+    from crawler.harvest.runner import compact_partitions
+    crawl(tmp_path, articles(2), "r1")
+    crawl(tmp_path, articles(2, start=2), "r2")                 # 4 pages wait on the footer
+    assert compact_partitions(tmp_path, 2) == 1
+    crawl(tmp_path, articles(1, start=8, footer="Một dòng khác hẳn"), "r3")
+    result = crawl(tmp_path, articles(1, start=4), "r4")        # the fifth: learned now
+    assert result["rows_cleaned"] == 5
+    assert not rows(tmp_path).text.str.contains(FOOTER).any()
+
+
 def test_too_few_pages_or_long_lines_stay(tmp_path):
     long_line = " ".join(["một đoạn văn dài lặp lại"] * 10)
     write(tmp_path, articles(4) + articles(6, site="long", footer=long_line))

@@ -307,3 +307,103 @@ def test_scrapy_runs_it_without_deprecation_warnings():
         warnings.simplefilter("error", ScrapyDeprecationWarning)
         item = asyncio.run(run())
     assert item.n_sentences == 2 and item.n_words == 8
+
+
+def test_a_closed_pool_is_taken_over_warm():
+    """One model load per worker for the whole run: the end-of-crawl pass reuses the crawl's
+    workers instead of starting (and loading) new ones."""
+    import psutil
+    with TokenizerPool(2) as pool:
+        first = pool.warm_up()
+    assert all(psutil.pid_exists(pid) for pid in first)         # parked, not ended
+    with TokenizerPool(2) as again:
+        assert again.warm_up() == first
+        assert list(again.map(PARAGRAPHS[:4])) == [tokenize_article_text(t) for t in PARAGRAPHS[:4]]
+    with TokenizerPool(0) as inline:                             # no process to start: use them
+        assert inline.warm_up() == first
+        assert asyncio.run(inline.tokenize(SEED)) == tokenize_article_text(SEED)
+
+
+def test_parking_another_pool_ends_the_older_one():
+    import psutil
+    with TokenizerPool(2) as pool:
+        older = pool.warm_up()
+    with TokenizerPool(1) as other:                               # another size: a new pool
+        [pid] = other.warm_up()
+        assert pid not in older
+    assert not any(psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE
+                   for p in older)
+    with TokenizerPool(1) as again:
+        assert again.warm_up() == [pid]
+
+
+def test_a_broken_pool_is_not_parked():
+    import os
+    from concurrent.futures.process import BrokenProcessPool
+    import signal
+    with TokenizerPool(1) as pool:
+        [pid] = pool.warm_up()
+        os.kill(pid, signal.SIGKILL)
+        with pytest.raises(BrokenProcessPool):
+            list(pool.map(["a"] * 8, chunksize=1))
+    with TokenizerPool(1) as fresh:
+        assert fresh.warm_up() != [pid]
+
+
+def test_inline_warm_up_does_not_tie_the_caller_to_its_parent(monkeypatch):
+    """Only worker processes exit with their parent; a crawler tokenizing inline must not."""
+    import threading
+    monkeypatch.setattr(tk, "_parked", None)                     # no warm pool to take over
+    with TokenizerPool(0) as pool:
+        assert pool.warm_up() == []
+    assert "parent-watch" not in {t.name for t in threading.enumerate()}
+
+
+# --- engines ---------------------------------------------------------------------------
+
+NAMES = "Ông Nguyễn Văn An, Chủ tịch UBND xã cho biết: bà con đi lại thuận tiện hơn."
+
+
+@pytest.fixture
+def pyvi_engine(monkeypatch):
+    pytest.importorskip("pyvi")
+    monkeypatch.setattr(tk, "_engine", tk.DEFAULT_ENGINE)     # restored after the test
+    tk.use_engine("pyvi")
+
+
+def test_underthesea_is_the_default_engine():
+    assert tk.engine() == "underthesea" == tk.DEFAULT_ENGINE
+    assert TokenizePipeline.from_crawler(_crawler({})).engine == "underthesea"
+    assert tokenize_text(NAMES).startswith("Ông Nguyễn_Văn_An ,")
+
+
+def test_unknown_engine_is_refused(monkeypatch):
+    monkeypatch.setattr(tk, "_engine", tk.DEFAULT_ENGINE)
+    with pytest.raises(ValueError, match="TOKENIZE_ENGINE='spacy': expected one of underthesea, pyvi"):
+        TokenizePipeline.from_crawler(_crawler({"TOKENIZE_ENGINE": "spacy"}))
+
+
+def test_pyvi_engine_segments_and_keeps_the_letters_printed(pyvi_engine):
+    assert tokenize_text(NAMES).startswith("Ông Nguyễn Văn_An ,")       # pyvi's own choice
+    tokens, words, sentences = tokenize_article_text("Toà án xử lưu động.\nHoà bình!")
+    assert tokens == "Toà_án xử lưu_động .\nHoà_bình !" and (words, sentences) == (4, 2)
+
+
+def test_the_setting_picks_the_engine_for_the_process_and_its_pools(monkeypatch):
+    pytest.importorskip("pyvi")
+    monkeypatch.setattr(tk, "_engine", tk.DEFAULT_ENGINE)
+    pipeline = TokenizePipeline.from_crawler(_crawler({"TOKENIZE_ENGINE": "pyvi"}))
+    assert pipeline.engine == tk.engine() == "pyvi"        # the end-of-crawl pass follows
+    with TokenizerPool(1) as pool:
+        assert pool.engine == "pyvi"
+        assert list(pool.map([NAMES])) == [tokenize_article_text(NAMES)]
+        assert "Nguyễn Văn_An" in asyncio.run(pool.tokenize(NAMES))[0]
+
+
+def test_shutdown_parked_ends_the_workers():
+    import psutil
+    with TokenizerPool(1) as pool:
+        [pid] = pool.warm_up()
+    tk.shutdown_parked()
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    tk.shutdown_parked()                                          # nothing parked: no-op

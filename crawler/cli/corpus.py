@@ -1,4 +1,4 @@
-"""Command line: `python -m corpus COMMAND DIR` (stats, card, export, neardup).
+"""Command line: `python -m corpus COMMAND DIR` (stats, card, export, neardup, compact).
 
 Library first: each command is a thin layer over corpus.stats, corpus.card, corpus.export
 and corpus.neardup. User errors exit 1 with one line, "corpus: error: ...", no traceback."""
@@ -137,6 +137,44 @@ def cmd_neardup(args) -> int:
           f"{result['clusters']} clusters, {result['duplicates']} rows marked dup_of, "
           f"{result['files_rewritten']} files rewritten (containment >= {result['min_containment']}, "
           f"{result['seconds']} s)")
+    return 0
+
+
+def add_compact_args(p):
+    add_dir(p)
+    p.add_argument("--min-files", type=int, default=2, metavar="N",
+                   help="merge a partition once it has N files or more (default 2); partitions "
+                        "holding files of an older schema are always rewritten")
+
+
+@command("compact", "merge each partition's small files into one, atomically (v1 files upgraded)",
+         "python -m corpus compact demo-corpus", add_compact_args)
+def cmd_compact(args) -> int:
+    """Exit 75 (like harvest) when a run holds the corpus: compaction waits for it."""
+    from corpus.compact import compact
+    from crawler.harvest import site_boilerplate
+    from crawler.harvest.runlock import Locked, RunLock
+    from crawler.harvest.state import STATE_FILE, HarvestState
+    from corpus.writer import new_run_id
+    if args.min_files < 1:
+        raise UserError("--min-files must be >= 1")
+    try:
+        lock = RunLock(args.dir).acquire(new_run_id())
+    except Locked as exc:
+        print(f"corpus: {exc}", file=sys.stderr)
+        return 75
+    with lock:
+        done = compact(args.dir, args.min_files)
+        if done and (args.dir / STATE_FILE).exists():     # a harvested corpus: its file list
+            state = HarvestState(args.dir)
+            try:
+                for part in done:
+                    state.replace_files(part.old, part.new, part.rows)
+                    site_boilerplate.files_replaced(args.dir, part.old, part.new)
+            finally:
+                state.close()
+    merged = sum(len(p.old) for p in done)
+    print(f"compacted {len(done)} partitions: {merged} files into {len(done)}")
     return 0
 
 

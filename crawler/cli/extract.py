@@ -3,12 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawler.pages import NoArticle, extract_article
-from crawler.sites.registry import get_site, site_for_url
 from corpus.schema import json_row
-from pipelines.chain import clean_and_tokenize
-from pipelines.drops import ArticleDrop
-from pipelines.encoding import UndecodableError, decode_html
+from crawler.api import ArticleDrop, NoArticle, UndecodableError, extract, process
 
 
 def extract_file(path: Path, url: str, site_id: str | None = None, generic: bool = False) -> dict:
@@ -17,12 +13,8 @@ def extract_file(path: Path, url: str, site_id: str | None = None, generic: bool
         body = Path(path).read_bytes()
     except OSError as exc:
         raise UserError(f"cannot read {path}: {exc.strerror}") from None
-    site = get_site(site_id) if site_id else site_for_url(url)
     try:
-        html, _ = decode_html(body)
-        article = extract_article(html, url, site, use_rules=not generic)
-        article.site = site.id if site else "generic"
-        clean_and_tokenize(article, site.boilerplate if site else ())
+        article = process(extract(body, url, site_id, rules=not generic))
     except UndecodableError as exc:
         raise UserError(f"undecodable: {exc}") from None
     except (NoArticle, ArticleDrop) as exc:

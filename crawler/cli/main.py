@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
+from crawler import __version__
 from crawler.sites.registry import RegistryError
 
 
@@ -51,6 +53,12 @@ def add_crawl_args(p):
                         "server); with several sites: ID=URL,ID=URL")
     p.add_argument("--start-url", metavar="URL",
                    help="crawl an unregistered site from this page with the generic extractor")
+    p.add_argument("--listing-depth", type=int, default=0, metavar="N",
+                   help="listing pages walked per start page, pagination included (default: the "
+                        "site's urls.max_listing_pages, 5)")
+    p.add_argument("--backfill", action="store_true",
+                   help="walk each site's listings to their end (archive backfill): no depth "
+                        "limit below 10,000 pages, and pages of known articles do not stop the walk")
     p.add_argument("--max-runtime", metavar="DURATION", default="0",
                    help="stop cleanly after this long (e.g. 3600, 45m, 2h), before the next run is due")
     p.add_argument("--redis", metavar="redis://HOST:PORT/DB",
@@ -87,11 +95,14 @@ def crawl_request(args, command: str = "crawl"):
             raise UserError(f"--since {args.since!r} is not YYYY-MM-DD") from None
     if args.max_articles < 0:
         raise UserError("--max-articles must be >= 0")
+    if args.listing_depth < 0:
+        raise UserError("--listing-depth must be >= 0")
     if args.redis and not args.redis.startswith(("redis://", "rediss://", "unix://")):
         raise UserError(f"--redis {args.redis!r}: expected redis://HOST:PORT/DB")
     return CrawlRequest(out=args.out, sites=list(args.sites), start_url=args.start_url,
                         base_url=args.base_url, since=args.since, max_articles=args.max_articles,
                         max_runtime=parse_duration(args.max_runtime),
+                        listing_depth=args.listing_depth, backfill=args.backfill,
                         overrides=archive_override(args) | parse_overrides(args.settings),
                         command=command, redis=args.redis)
 
@@ -202,19 +213,41 @@ def build_parser() -> Parser:
     parser = Parser(prog="vnnews", formatter_class=formatter,
                     description="Harvest Vietnamese news into a clean, word-segmented parquet corpus.",
                     epilog="examples:\n" + "\n".join(f"  {e[2]}" for e in COMMANDS.values()))
+    parser.add_argument("--version", action="version", version=f"vnnews {__version__}")
+    add_sites_dir(parser, argparse.SUPPRESS)
     subs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name, (func, help_text, example, add_args) in sorted(COMMANDS.items()):
         sub = subs.add_parser(name, help=help_text, description=help_text,
                               epilog=f"example:\n  {example}", formatter_class=formatter)
         add_args(sub)
+        add_sites_dir(sub, argparse.SUPPRESS)
         sub.set_defaults(func=func)
     return parser
 
+
+def add_sites_dir(parser, default) -> None:
+    """--sites DIR, before or after the command."""
+    parser.add_argument("--sites", dest="sites_dir", type=Path, metavar="DIR", default=default,
+                        help="also read site files (*.toml) from DIR, over the bundled registry "
+                             "(same as VNNEWS_SITES=DIR)")
+
+
+def use_sites_dir(folder: Path | None) -> None:
+    """Put the user's site folder in front for this process and the ones it starts."""
+    from crawler.sites.registry import USER_SITES_ENV, load_registry
+    if folder is None:
+        return
+    if not folder.is_dir():
+        raise UserError(f"--sites {folder}: not a folder")
+    rest = os.environ.get(USER_SITES_ENV)
+    os.environ[USER_SITES_ENV] = os.pathsep.join(filter(None, (rest, str(folder.resolve()))))
+    load_registry()                      # a bad file fails here, in one line
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        use_sites_dir(getattr(args, "sites_dir", None))
         if not getattr(args, "func", None):
             parser.print_help()
             return 1

@@ -15,7 +15,8 @@ SITES_EXAMPLES = """examples:
   python -m crawler sites --province "Bình Thuận" --json
   python -m crawler sites --status active --ids
   python -m crawler sites add https://baolaocai.vn/ --page a.html b.html c.html
-  python -m crawler sites check baolaocai --page x.html --url https://baolaocai.vn/x-post1.html"""
+  python -m crawler sites check baolaocai --page x.html --url https://baolaocai.vn/x-post1.html
+  python -m crawler sites check --live --save probes/2026-12"""
 
 
 # -- sites ----------------------------------------------------------------------------------
@@ -36,14 +37,33 @@ def add_sites_args(p):
                      help="2-5 saved article pages of the site (FILE or FILE=URL)")
     add.add_argument("--id", dest="site_id", help="registry id (default: from the domain)")
     add.add_argument("--name", help="the paper's name as it prints it")
-    check = actions.add_parser("check", formatter_class=formatter,
-                               help="show what a site's rules extract from a saved page",
-                               epilog="example:\n  python -m crawler sites check cafef --page "
-                                      "saved.html --url https://cafef.vn/x-188260307071033787.chn")
-    check.add_argument("site_id", metavar="ID")
-    check.add_argument("--page", required=True, type=Path, metavar="FILE")
-    check.add_argument("--url", help="the URL the page was served from (default: on the site's "
-                                     "domain, named after the file)")
+    check = actions.add_parser(
+        "check", formatter_class=formatter,
+        help="drift report (one listing + one article per site, --live or --saved DIR), or "
+             "what a site's rules extract from one saved page (--page)",
+        epilog="examples:\n"
+               "  python -m crawler sites check --live --save probes/2026-12   # monthly\n"
+               "  python -m crawler sites check --saved probes/2026-12         # after a code change\n"
+               "  python -m crawler sites check cafef --page saved.html "
+               "--url https://cafef.vn/x-188260307071033787.chn\n"
+               "exit status: 0 every site fine, 2 some site drifted (or a field is flagged)")
+    check.add_argument("site_ids", nargs="*", metavar="ID",
+                       help="sites to check (default: every active site, or every saved one)")
+    check.add_argument("--page", type=Path, metavar="FILE",
+                       help="one saved page of one site: show each field its rules extract")
+    check.add_argument("--url", help="with --page: the URL the page was served from (default: "
+                                     "on the site's domain, named after the file)")
+    check.add_argument("--live", action="store_true",
+                       help="fetch one listing and its first article per site (needs the network)")
+    check.add_argument("--saved", type=Path, metavar="DIR", help="re-read the pages a --live "
+                       "check saved with --save (no network)")
+    check.add_argument("--save", type=Path, metavar="DIR",
+                       help="with --live: keep the fetched pages in DIR/<site>/ for --saved")
+    check.add_argument("--base-url", metavar="URL",
+                       help="with --live: fetch from another origin, as in crawl (ID=URL,...)")
+    check.add_argument("--json", action="store_true", help="print one JSON list")
+    check.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+                       help="with --live: override a Scrapy/vnnews setting (repeatable)")
 
 
 @command("sites", "list, add (by rule induction) and check registered sites",
@@ -144,10 +164,20 @@ def sites_add(args) -> int:
 
 
 def sites_check(args) -> int:
+    if args.page:
+        return check_page(args)
+    if args.live == bool(args.saved):
+        raise UserError("sites check: give --live or --saved DIR (or ID --page FILE)")
+    return check_drift(args)
+
+
+def check_page(args) -> int:
     """Exit 0 when every field looks right, 2 when some field is flagged."""
     from crawler.sites import induce
     from crawler.sites.registry import get_site
-    site = get_site(args.site_id)
+    if len(args.site_ids) != 1:
+        raise UserError("sites check --page FILE: name exactly one site ID")
+    site = get_site(args.site_ids[0])
     html = _read_html(args.page)
     url = args.url or _page_url(f"https://{site.domains[0]}/", str(args.page), html)[1]
     findings = induce.check_page(site, html, url)
@@ -156,6 +186,39 @@ def sites_check(args) -> int:
         if f.problem:
             print(f"{'':<9} !! {f.problem}")
     return 2 if any(f.problem for f in findings) else 0
+
+
+def check_drift(args) -> int:
+    """One line per site (links found, article kept, words, date, title), problems under it;
+    exit 2 when some site drifted."""
+    from crawler.cli.main import parse_overrides
+    from crawler.harvest import drift
+    from crawler.sites.registry import get_site, load_registry
+    from crawler.spiders.news import parse_base_urls
+    if args.saved and not args.saved.is_dir():
+        raise UserError(f"--saved {args.saved}: no such folder")
+    ids = args.site_ids or (drift.saved_sites(args.saved) if args.saved else
+                            [s.id for s in load_registry().values() if s.status == "active"])
+    if not ids:
+        raise UserError(f"--saved {args.saved}: no saved probes in it")
+    sites = [get_site(i) for i in ids]
+    if args.live:
+        parse_base_urls(args.base_url, ids)          # a bad --base-url fails here, in one line
+        probes = drift.probe_live(ids, args.base_url, parse_overrides(args.settings))
+        for probe in probes if args.save else ():
+            drift.save(probe, args.save)
+    else:
+        probes = [drift.load(args.saved, i) or drift.ProbedPages(i, error="no saved probe")
+                  for i in ids]
+    reports = [drift.check(site, probe) for site, probe in zip(sites, probes)]
+    if args.json:
+        print(drift.to_json(reports))
+    else:
+        print(drift.HEADER)
+        print("\n".join(drift.format_row(r) for r in reports))
+        drifted = sum(not r.ok for r in reports)
+        print(f"{len(reports) - drifted} of {len(reports)} sites fine, {drifted} drifted")
+    return 2 if any(not r.ok for r in reports) else 0
 
 
 # -- links ----------------------------------------------------------------------------------

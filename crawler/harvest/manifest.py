@@ -48,7 +48,7 @@ def finished_manifest(started: dict, result, reports, warnings) -> dict:
             "dropped": stats_under(stats, DROP_PREFIX),
             "sites": {r.site: asdict(r) for r in reports},
             "files": stats.get("vnnews/files", []), "near_duplicates": result.neardup,
-            "site_boilerplate": result.boilerplate}
+            "site_boilerplate": result.boilerplate, "partitions_compacted": result.compacted}
 
 
 def load_manifests(out: Path) -> list[dict]:

@@ -97,7 +97,7 @@ def extract_job(job: Job, bases: dict[str, str], gates: tuple[int, float]):
     site, base = found
     try:
         html = decode_html(job.body, charset_of(job.content_type))[0]
-        article = article_from_html(html, site, job.url, base)
+        article = article_from_html(html, site, job.url, base, fetched_at=job.date)
         article.fetched_url = job.vnnews.get(archive.H_LINKED) or public_url(site, base, job.url)
         article.crawled_at, article.warc_file, article.warc_offset = job.date, job.warc_file, job.warc_offset
         return clean_article(article, boilerplate_phrases(site.id), *gates)

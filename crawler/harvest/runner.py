@@ -30,6 +30,8 @@ class CrawlRequest:
     since: str | None = None
     max_articles: int = 0
     max_runtime: int = 0          # seconds; 0 = no limit
+    listing_depth: int = 0        # listing pages per start page; 0 = each site's own setting
+    backfill: bool = False        # walk listings to their end
     overrides: dict = field(default_factory=dict)
     command: str = "crawl"
     redis: str | None = None      # redis://HOST:PORT/DB: one worker of a shared crawl
@@ -48,6 +50,7 @@ class CrawlResult:
     warnings: list[str] = field(default_factory=list)
     neardup: dict = field(default_factory=dict)
     boilerplate: dict = field(default_factory=dict)
+    compacted: int = 0                   # partitions merged by the end-of-run compaction
 
 
 def build_settings(request: CrawlRequest, run_id: str) -> Settings:
@@ -61,6 +64,10 @@ def build_settings(request: CrawlRequest, run_id: str) -> Settings:
         values["VNNEWS_SINCE"] = request.since
     if request.redis:
         values["REDIS_URL"] = request.redis
+    if request.listing_depth:
+        values["VNNEWS_LISTING_DEPTH"] = request.listing_depth
+    if request.backfill:
+        values["VNNEWS_BACKFILL"] = True
     for name, value in {**values, **request.overrides}.items():
         settings.set(name, value, priority="cmdline")
     return settings
@@ -96,12 +103,13 @@ def run_crawl(request: CrawlRequest) -> CrawlResult:
             state.close()
             if shared:
                 shared.leave()
-        post_process(request.out, result, settings.getint("TOKENIZE_WORKERS"))
+        post_process(request.out, result, settings.getint("TOKENIZE_WORKERS"),
+                     settings.getint("CORPUS_COMPACT_MIN_FILES"))
         write_manifest(request.out, run_id, finished_manifest(started, result, reports, result.warnings))
         return result
 
 
-def post_process(out: Path, result: CrawlResult, workers: int) -> None:
+def post_process(out: Path, result: CrawlResult, workers: int, compact_min_files: int = 0) -> None:
     """Whole-corpus passes, under the run lock, so their result depends only on the set of
     pages: site-level boilerplate lines (crawler/harvest/site_boilerplate.py), then near-duplicate
     marks (corpus/neardup.py). A failure leaves the corpus valid (atomic rewrites; the next
@@ -114,10 +122,29 @@ def post_process(out: Path, result: CrawlResult, workers: int) -> None:
     try:
         result.boilerplate = site_boilerplate.update(out, workers)
         result.neardup = neardup.update(out)
+        result.compacted = compact_partitions(out, compact_min_files)
     except Exception as exc:    # noqa: BLE001 - reported, and the next run retries it
         logger.exception("corpus post-processing failed")
         if result.exit_code == EXIT_OK:
             result.exit_code, result.reason = EXIT_PARTIAL, f"partial: post-processing failed: {exc}"
+
+
+def compact_partitions(out: Path, min_files: int) -> int:
+    """Merge partitions that reached `min_files` files (0: never), keeping the state's file
+    list in step; the run lock is held, so no reader of ours writes meanwhile."""
+    from corpus.compact import compact
+    from crawler.harvest import site_boilerplate
+    if min_files < 1:
+        return 0
+    done = compact(out, min_files)
+    state = HarvestState(out)
+    try:
+        for part in done:
+            state.replace_files(part.old, part.new, part.rows)
+            site_boilerplate.files_replaced(out, part.old, part.new)
+    finally:
+        state.close()
+    return len(done)
 
 
 def start_manifest(request: CrawlRequest, run_id: str, log_file: Path) -> dict:
@@ -126,6 +153,7 @@ def start_manifest(request: CrawlRequest, run_id: str, log_file: Path) -> dict:
                "sites_requested": request.site_ids(), "options": {
                    "since": request.since, "max_articles": request.max_articles,
                    "max_runtime": request.max_runtime, "base_url": request.base_url,
+                   "listing_depth": request.listing_depth, "backfill": request.backfill,
                    "start_url": request.start_url, "settings": request.overrides},
                "versions": versions(), "log_file": str(log_file)}
     write_manifest(request.out, run_id, started)

@@ -189,6 +189,30 @@ def update(directory: str | Path, workers: int = 2) -> dict:
         evidence.close()
 
 
+def files_replaced(directory: str | Path, old: list[str], new: str) -> None:
+    """A compaction merged the files `old` into `new` (same rows, paths relative to the
+    corpus): pages waiting on a line now wait in `new`, and `new` counts as counted when all
+    of `old` were (its rows were counted and cleaned already)."""
+    if not (Path(directory) / STATE_DIR / EVIDENCE_FILE).exists():
+        return
+    evidence = Evidence(directory)
+    gone = set(old)
+    try:
+        with evidence.transaction():
+            if gone <= evidence.counted_files():
+                evidence.db.execute("INSERT OR IGNORE INTO counted_files VALUES (?)", (new,))
+            evidence.db.executemany("DELETE FROM counted_files WHERE path = ?", [(p,) for p in old])
+            rows = evidence.db.execute("SELECT site, key, waiting FROM lines WHERE waiting IS NOT NULL").fetchall()
+            for site, key, waiting in rows:
+                pages = json.loads(waiting)
+                moved = [[url, new if file in gone else file] for url, file in pages]
+                if moved != pages:
+                    evidence.db.execute("UPDATE lines SET waiting = ? WHERE site = ? AND key = ?",
+                                        (json.dumps(moved), site, key))
+    finally:
+        evidence.close()
+
+
 def count_new_files(directory: Path, evidence: Evidence):
     """([(file, row)] of the files not counted yet, [(url, file)] of waiting pages whose line
     reached MIN_PAGES). A page's keys are the staged raw ones, else (a file written without

@@ -73,6 +73,12 @@ class HarvestState:
             self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
                             (rel_path, run_id, len(rows)))
 
+    def replace_files(self, old: list[str], new: str, rows: list[dict]) -> None:
+        """A compaction merged `old` into `new` (same rows): the file list follows."""
+        with self.transaction():
+            self.db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in old])
+            self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", (new, None, len(rows)))
+
     def mark_seen(self, urls, site: str, status: str, run_id: str | None) -> None:
         """Pages that will never give a row (dropped, gone): do not fetch them again."""
         with self.transaction():

@@ -8,6 +8,8 @@ lines from outside it go, and headings inside it that trafilatura skipped come b
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from crawler.pages.bylines import looks_like_byline
 from crawler.pages.html_text import BLOCK_TAGS, SKIP_TAGS, element_text, text_key
 
@@ -20,14 +22,43 @@ NOT_CONTENT = frozenset({"a", "figure", "figcaption", "table", "aside", "nav", "
                          "footer"} | SKIP_TAGS)
 
 
+@dataclass
+class Anchored:
+    """The body lines, the article's container (None when the lines could not be located),
+    and each line's place in the container's document order."""
+    lines: list[str]
+    container: object = None
+    positions: list[float] = field(default_factory=list)
+    order: dict = field(default_factory=dict)
+
+    def with_blocks(self, blocks: list, texts: list[str]) -> list[str]:
+        """The lines with these blocks of the container (captions of a photo story) put
+        in at their places; lines equal to one of the texts are not repeated."""
+        keys = {text_key(t) for t in texts}
+        placed = [(p, line) for p, line in zip(self.positions, self.lines)
+                  if text_key(line) not in keys]
+        placed += [(self.order[b], t) for b, t in zip(blocks, texts) if b in self.order]
+        return [line for _, line in sorted(placed, key=lambda pair: pair[0])]
+
+
 def anchor_lines(lines: list[str], tree) -> list[str]:
     """Lines inside the article's container, with its missing headings put back."""
+    return anchor(lines, tree).lines
+
+
+def anchor(lines: list[str], tree) -> Anchored:
     blocks = leaf_blocks(tree)
     located = locate(lines, blocks)
     container = find_container(located, lines)
     if container is None:
-        return lines
-    return merge(lines, located, container, blocks)
+        return Anchored(lines)
+    order = {node: i for i, node in enumerate(container.iter())}
+    navigation = navigation_keys(tree) if len(located) < len(lines) else set()
+    lines_kept = [(n, line) for n, line in enumerate(lines)
+                  if n in located or text_key(line) not in navigation]
+    located = {i: located[n] for i, (n, _) in enumerate(lines_kept) if n in located}
+    placed = merge([line for _, line in lines_kept], located, order, blocks)
+    return Anchored([line for _, line in placed], container, [p for p, _ in placed], order)
 
 
 def leaf_blocks(tree) -> list:
@@ -64,6 +95,23 @@ def locate(lines: list[str], blocks: list) -> dict[int, object]:
     return located
 
 
+NAVIGATION_TAGS = ("nav", "header", "footer", "aside", "form", "button", "select")
+NAVIGATION_MAX_WORDS = 12
+
+
+def navigation_keys(tree) -> set[str]:
+    """Keys of the short texts printed inside navigation elements (menus, header, footer,
+    side boxes, forms): a line trafilatura returns that is printed only there ("Trang chủ")
+    is demonstrably not article text."""
+    keys = set()
+    for node in tree.iter(*NAVIGATION_TAGS):
+        for part in node.iter():
+            text = element_text(part) if isinstance(part.tag, str) else ""
+            if text and len(text.split()) <= NAVIGATION_MAX_WORDS:
+                keys.add(text_key(text))
+    return keys
+
+
 def find_container(located: dict[int, object], lines: list[str]):
     """The deepest element holding CONTAINER_SHARE of the located text, if any."""
     weight: dict = {}
@@ -75,10 +123,10 @@ def find_container(located: dict[int, object], lines: list[str]):
     return max(holders, key=lambda node: sum(1 for _ in node.iterancestors()), default=None)
 
 
-def merge(lines: list[str], located: dict[int, object], container, blocks: list) -> list[str]:
-    """Lines in page order: located ones inside the container, unlocated ones where they
-    stood, and the container's headings between the first and the last located line."""
-    order = {node: i for i, node in enumerate(container.iter())}
+def merge(lines: list[str], located: dict[int, object], order: dict, blocks: list) -> list[tuple]:
+    """(position, line) in page order: located lines inside the container (`order`: its
+    elements' document order), unlocated ones where they stood, and the container's
+    headings between the first and the last located line."""
     placed, position = [], -1.0
     for n, line in enumerate(lines):
         block = located.get(n)
@@ -95,7 +143,7 @@ def merge(lines: list[str], located: dict[int, object], container, blocks: list)
                    if h in order and h not in taken and (first < order[h] < last or h is opening)
                    and is_heading(h)]
         placed += closing_byline(blocks, order, last)
-    return [line for _, line in sorted(placed, key=lambda pair: pair[0])]
+    return sorted(placed, key=lambda pair: pair[0])
 
 
 def printed(block, line: str) -> str:

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from crawler.items import Article
 from crawler.pages import generic
+from crawler.pages.captions import caption_nodes, is_photo_story
 from crawler.pages.bylines import is_publisher, looks_like_byline, split_byline
 from crawler.pages.dates import clean_printed, has_clock, parse_any, parse_iso, parse_printed
 from crawler.pages.page_kind import listing_reason
@@ -20,21 +21,15 @@ from crawler.pages.metadata import (canonical_url, first_time_element, json_ld_a
                                     printed_author_texts, printed_date_texts)
 from crawler.sites.registry import Site
 
-# Caption containers used by Vietnamese CMSs, on top of a site's own `captions` selectors.
-DEFAULT_CAPTIONS = ("figcaption", ".PhotoCMS_Caption", ".image-caption", ".image_caption",
-                    ".img-caption", ".caption", "td.image_desc", ".fig-caption", ".expNoEdit",
-                    ".media-caption")
-TABLE_CAPTION_MAX_WORDS = 80     # an image table with more text is a layout table
-CAPTION_MAX_CHARS = 400         # longer italic text next to a photo is a quote, not a caption
-
-
 class NoArticle(Exception):
     """The page holds no article; `str(exc)` is the one-line reason."""
 
 
 class ArticlePage:
-    def __init__(self, html: str, url: str, site: Site | None = None, use_rules: bool = True):
+    def __init__(self, html: str, url: str, site: Site | None = None, use_rules: bool = True,
+                 fetched_at=None):
         self.url_fetched = url
+        self.fetched_at = fetched_at        # "2 giờ trước" is read against it (default: now)
         self.site = site
         self.rules = site.selectors if (site and use_rules) else {}
         self.tree = parse_html(html)
@@ -117,27 +112,25 @@ class ArticlePage:
         return nodes
 
     @cached_property
-    def caption_list(self) -> list[str]:
-        """Distinct captions, in order; the caption elements are removed from the body."""
-        captions: list[str] = []
-        for root in self.body_nodes or [self.tree]:
-            for node in self._caption_nodes(root):
-                text = element_text(node)
-                if text and text not in captions:
-                    captions.append(text)
-                if self.body_nodes:
-                    remove_element(node)
-        return captions
+    def caption_elements(self) -> list:
+        """Caption elements (crawler/pages/captions.py, plus the site's own `captions`
+        selectors): inside the site's body nodes, else inside the article container the
+        generic extractor found, else page-wide."""
+        if self.body_nodes:
+            roots = self.body_nodes
+        else:
+            container = self.generic_body.container
+            roots = [container if container is not None else self.tree]
+        found = []
+        for root in roots:
+            own = [n for css in self.rules.get("captions", ()) for n in root.cssselect(css)]
+            found += caption_nodes(root, own)
+        return found
 
-    def _caption_nodes(self, root) -> list:
-        """Caption elements under root, outermost only, in page order."""
-        selectors = self.rules.get("captions", ()) + DEFAULT_CAPTIONS
-        found = {n for css in selectors for n in root.cssselect(css)}
-        found.update(italic_image_captions(root))
-        if self.body_nodes:          # page-wide, image tables are mostly ads and widgets
-            found.update(image_table_captions(root))
-        nodes = [n for n in root.iter() if n in found]
-        return [n for n in nodes if not any(a in found for a in n.iterancestors())]
+    @cached_property
+    def caption_list(self) -> list[str]:
+        """Distinct captions, in order."""
+        return list(dict.fromkeys(t for t in map(element_text, self.caption_elements) if t))
 
     def captions(self) -> list[str]:
         return self.caption_list
@@ -152,13 +145,31 @@ class ArticlePage:
         return generic.find_lead(self.tree)
 
     def body_lines(self) -> tuple[list[str], str]:
-        """Body paragraphs and which extractor produced them."""
-        self.caption_list  # noqa: B018 -- collect (and remove) captions before the text
+        """Body paragraphs, caption copies included (`layout` decides whether they stay),
+        and which extractor produced them."""
         if self.body_nodes:
+            self.caption_list  # noqa: B018 -- read the captions before they are flattened
+            for node in self.caption_elements:
+                as_one_line(node)        # so that each caption is one whole line
             lines = [line for node in self.body_nodes for line in element_lines(node)]
             if lines:
                 return lines, "site-rules"
-        return generic.body_lines(self.html, self.url_fetched, self.tree), "generic"
+        return self.generic_body.lines, "generic"
+
+    @cached_property
+    def generic_body(self):
+        return generic.body(self.html, self.url_fetched, self.tree)
+
+    def layout(self, lines: list[str], how: str) -> tuple[str, list[str]]:
+        """("photo_story", lines with every caption at its place) when captions carry most
+        of the prose, else ("article", lines without caption copies)."""
+        if not is_photo_story(lines, self.caption_list):
+            keys = {text_key(c) for c in self.caption_list}
+            return "article", [line for line in lines if text_key(line) not in keys]
+        if how == "generic":
+            nodes = self.caption_elements
+            lines = self.generic_body.with_blocks(nodes, [element_text(n) for n in nodes])
+        return "photo_story", lines
 
     def published(self) -> tuple:
         """(datetime | None, the date as printed on the page, else as declared)."""
@@ -166,8 +177,8 @@ class ArticlePage:
         for node in self.select("date"):
             machine = node.get("datetime") or node.get("content") or node.get("title")
             printed = clean_printed(element_text(node))
-            when = ((parse_any(machine, formats) if machine else None)
-                    or parse_printed(printed, formats))
+            when = ((parse_any(machine, formats, self.fetched_at) if machine else None)
+                    or parse_printed(printed, formats, self.fetched_at))
             if when:
                 return when, printed or machine
         when, declared = self.declared_date()
@@ -191,7 +202,7 @@ class ArticlePage:
         readers see, like a site's date selector gives."""
         minute = when.replace(second=0, microsecond=0)
         for text in printed_date_texts(self.tree):
-            parsed = parse_printed(text)
+            parsed = parse_printed(text, now=self.fetched_at)
             if parsed and parsed.replace(second=0) == minute:
                 return clean_printed(text)
         return None
@@ -199,7 +210,7 @@ class ArticlePage:
     def first_printed_date(self) -> tuple:
         """For pages declaring no date: the first printed date that has a time of day."""
         for text in printed_date_texts(self.tree):
-            when = parse_printed(text)
+            when = parse_printed(text, now=self.fetched_at)
             if when and has_clock(text):
                 return when, clean_printed(text)
         return None, None
@@ -225,6 +236,7 @@ class ArticlePage:
         category, tags = self.category(), self.tags()
         lead = self.lead()
         lines, how = self.body_lines()
+        layout, lines = self.layout(lines, how)
         lines = _without_repeats(lines, title, lead)
         lines, author = split_byline(lines, author, self.publishers)
         if not lines:
@@ -238,40 +250,8 @@ class ArticlePage:
             captions=self.captions(), author=author, published_at=when,
             published_raw=raw, category=category, tags=tags,
             province=self.site.province if self.site else None,
-            fetched_url=self.url_fetched, extraction=how)
-
-
-def image_table_captions(root) -> list:
-    """Text cells of image tables (CMSs lay a photo and its caption out as a 2-row table)."""
-    cells = []
-    for table in root.iter("table"):
-        if table.find(".//img") is None:
-            continue
-        if len(element_text(table).split()) > TABLE_CAPTION_MAX_WORDS:
-            continue
-        cells += [c for c in table.iter("td", "th")
-                  if c.find(".//img") is None and element_text(c)]
-    return cells
-
-
-def italic_image_captions(root) -> list:
-    """Italic-only short paragraphs holding or following an image: "<p><img><br><em>
-    caption</em></p>", "<p><img></p><p><em>caption</em></p>"."""
-    found = []
-    for block in root.iter("p", "div"):
-        if len(block.text_content()) > CAPTION_MAX_CHARS or not _beside_image(block):
-            continue
-        italic = " ".join(element_text(i) for i in block.iter("em", "i"))
-        if italic and text_key(italic) == text_key(element_text(block)):
-            found.append(block)
-    return found
-
-
-def _beside_image(block) -> bool:
-    previous = block.getprevious()
-    return block.find(".//img") is not None or (
-        previous is not None and previous.find(".//img") is not None
-        and not previous.text_content().strip())
+            province_before_2025=self.site.province_before_2025 if self.site else None,
+            fetched_url=self.url_fetched, extraction=how, layout=layout)
 
 
 def _without_repeats(lines: list[str], title: str | None, lead: str | None) -> list[str]:
@@ -279,3 +259,11 @@ def _without_repeats(lines: list[str], title: str | None, lead: str | None) -> l
     if lines and title and text_key(lines[0]) == text_key(title):
         lines = lines[1:]
     return [line for line in lines if not lead or text_key(line) != text_key(lead)]
+
+
+def as_one_line(node) -> None:
+    """Replace an element by a <p> printing its text on one line (tail kept)."""
+    line = node.makeelement("p", {})
+    line.text, line.tail = element_text(node), node.tail
+    if node.getparent() is not None:
+        node.getparent().replace(node, line)

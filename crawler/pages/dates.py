@@ -1,13 +1,31 @@
-"""Publication dates: parse what the page prints or declares into Asia/Ho_Chi_Minh time."""
+"""Publication dates: parse what the page prints or declares into Asia/Ho_Chi_Minh time.
+
+Printed forms read (day first, as Vietnamese pages print them; time optional):
+"17/06/2025 13:43", "17-6-2025, 13:43", "13:43 17/06/2025", "Thứ Hai, 17/6/2025 - 13:43
+(GMT+7)", "17 tháng 6, 2025", "Ngày 5 tháng 6 năm 2025 lúc 10:30", "2025/06/17 10:30", and
+relative ones resolved against the time the page was fetched (`now`): "2 giờ trước",
+"15 phút trước", "3 ngày trước", "Hôm qua 08:30", "Hôm nay 7:05", "Hôm kia".
+"""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-# "17/06/2025 13:43", "17-6-2025, 13:43", "13:43 17/06/2025", "Thứ Hai, 17/6/2025 - 13:43 (GMT+7)"
 _DMY = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)")
+# "17 tháng 6, 2025", "5 tháng 6 năm 2025", "05 Tháng 06 2025"
+_VI_DMY = re.compile(r"(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2})\s*(?:,|\s+năm|\s)\s*(\d{4})(?!\d)",
+                     re.I)
+_YMD = re.compile(r"(?<!\d)(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?!\d)")
+_AGO = re.compile(r"(?<!\d)(\d{1,3})\s*(giây|phút|giờ|tiếng|ngày|tuần|tháng|năm)\s+trước\b", re.I)
+_AGO_UNIT = {"giây": timedelta(seconds=1), "phút": timedelta(minutes=1),
+             "giờ": timedelta(hours=1), "tiếng": timedelta(hours=1),
+             "ngày": timedelta(days=1), "tuần": timedelta(weeks=1),
+             "tháng": timedelta(days=30), "năm": timedelta(days=365)}
+_CLOCK_UNITS = {"giây", "phút", "giờ", "tiếng"}     # "N <unit> trước" also gives the time of day
+_DAY_WORD = re.compile(r"\b(hôm nay|hôm qua|hôm kia)\b", re.I)
+_DAYS_BACK = {"hôm nay": 0, "hôm qua": 1, "hôm kia": 2}
 _HM = re.compile(r"(?<!\d)(\d{1,2})[:hg](\d{2})(?::(\d{2}))?(?!\d)(?:\s*([AaPp])\.?[Mm]\b)?")
 _EDGE = re.compile(r"^[\s|\-–—·•:,]+|[\s|\-–—·•:,]+$")
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
@@ -27,24 +45,55 @@ def parse_iso(value: str) -> datetime | None:
     return localize(parsed)
 
 
-def parse_printed(value: str, formats: tuple[str, ...] = ()) -> datetime | None:
-    """A date as printed on a Vietnamese page (day first), time optional."""
+def parse_printed(value: str, formats: tuple[str, ...] = (),
+                  now: datetime | None = None) -> datetime | None:
+    """A date as printed on a Vietnamese page (see the module's list), time optional.
+    `now`: when the page was fetched, for relative dates (default: the current time)."""
     value = (value or "").strip()
     for fmt in formats:
         try:
             return localize(datetime.strptime(value, fmt))
         except ValueError:
             continue
-    match = _DMY.search(value)
-    if not match:
-        return parse_iso(value)
-    day, month, year = (int(g) for g in match.groups())
-    rest = value[:match.start()] + " " + value[match.end():]
+    match = _day_match(value)
+    if match is None:
+        return _relative(value, now) or parse_iso(value)
+    (day, month, year), span = match
+    rest = value[:span[0]] + " " + value[span[1]:]
     hour, minute, second = _clock(_HM.search(rest))
     try:
         return localize(datetime(year, month, day, hour, minute, second))
     except ValueError:
         return None
+
+
+def _day_match(value: str):
+    """((day, month, year), span) of the first absolute calendar date in the text, or None."""
+    for pattern, order in ((_DMY, (0, 1, 2)), (_VI_DMY, (0, 1, 2)), (_YMD, (2, 1, 0))):
+        match = pattern.search(value)
+        if match:
+            groups = [int(g) for g in match.groups()]
+            return tuple(groups[i] for i in order), match.span()
+    return None
+
+
+def _relative(value: str, now: datetime | None) -> datetime | None:
+    """"2 giờ trước" / "Hôm qua 08:30" against the fetch time, in Vietnamese time."""
+    now = localize(now) if now else datetime.now(VN_TZ)
+    ago = _AGO.search(value)
+    if ago:
+        moment = now - int(ago.group(1)) * _AGO_UNIT[ago.group(2).lower()]
+        return moment if ago.group(2).lower() in _CLOCK_UNITS else _midnight(moment)
+    word = _DAY_WORD.search(value)
+    if not word:
+        return None
+    day = _midnight(now - timedelta(days=_DAYS_BACK[word.group(1).lower()]))
+    hour, minute, second = _clock(_HM.search(value))
+    return day.replace(hour=hour % 24, minute=minute % 60, second=second % 60)
+
+
+def _midnight(moment: datetime) -> datetime:
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _clock(match) -> tuple[int, int, int]:
@@ -60,9 +109,11 @@ def _clock(match) -> tuple[int, int, int]:
 
 def has_clock(value: str) -> bool:
     """True when a printed date also gives the time of day."""
-    match = _DMY.search(value or "")
-    rest = value[:match.start()] + " " + value[match.end():] if match else value or ""
-    return bool(_HM.search(rest))
+    value = value or ""
+    match = _day_match(value)
+    rest = value[:match[1][0]] + " " + value[match[1][1]:] if match else value
+    ago = _AGO.search(value)
+    return bool(_HM.search(rest)) or bool(ago and ago.group(2).lower() in _CLOCK_UNITS)
 
 
 def clean_printed(value: str | None) -> str | None:
@@ -71,11 +122,12 @@ def clean_printed(value: str | None) -> str | None:
     return value or None
 
 
-def parse_any(value: str, formats: tuple[str, ...] = ()) -> datetime | None:
+def parse_any(value: str, formats: tuple[str, ...] = (),
+              now: datetime | None = None) -> datetime | None:
     """ISO first (machine-readable attributes), then the printed day-first forms."""
     if value and _ISO.fullmatch(value.strip()):
         return parse_iso(value)
-    return parse_printed(value, formats)
+    return parse_printed(value, formats, now)
 
 
 def localize(value: datetime) -> datetime:

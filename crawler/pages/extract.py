@@ -18,9 +18,10 @@ def page_class_for(site: Site | None) -> type[ArticlePage]:
 
 
 def extract_article(html: str, url: str, site: Site | None = None,
-                    use_rules: bool = True) -> Article:
-    """Extract one article. `use_rules=False` forces the generic extractor (evaluation)."""
+                    use_rules: bool = True, fetched_at=None) -> Article:
+    """Extract one article. `use_rules=False` forces the generic extractor (evaluation);
+    `fetched_at` (aware datetime, default now) resolves relative dates ("2 giờ trước")."""
     if not html or not html.strip():
         raise NoArticle("not an article: empty page")
-    page = page_class_for(site)(html, url, site, use_rules=use_rules)
+    page = page_class_for(site)(html, url, site, use_rules=use_rules, fetched_at=fetched_at)
     return page.to_item()

@@ -7,7 +7,7 @@ import re
 
 import trafilatura
 
-from crawler.pages.anchor import anchor_lines
+from crawler.pages.anchor import Anchored, anchor
 from crawler.pages.html_text import element_text, text_key
 from crawler.pages.metadata import meta
 
@@ -17,13 +17,13 @@ _LEAD_HINT = re.compile(r"(^|[-_ ])(sapo|lead|chapeau|summary|description|excerp
 LEAD_MIN_CHARS, LEAD_MAX_CHARS = 40, 1200
 
 
-def body_lines(html: str, url: str, tree=None) -> list[str]:
+def body(html: str, url: str, tree=None) -> Anchored:
     """trafilatura's paragraphs; anchored to the page's own tree when given (see anchor)."""
     doc = trafilatura.bare_extraction(html, url=url, include_comments=False,
                                       include_tables=False, with_metadata=False)
     text = (doc.text if doc is not None else "") or ""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return anchor_lines(lines, tree) if tree is not None and lines else lines
+    return anchor(lines, tree) if tree is not None and lines else Anchored(lines)
 
 
 def find_lead(tree) -> str | None:

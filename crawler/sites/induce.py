@@ -569,7 +569,7 @@ def _body_problem(site: Site, article: Article, unmatched: bool) -> str | None:
     lines = article.text.splitlines()
     words = len(article.text.split())
     navigation = [line for line in lines if line not in strip_boilerplate(lines, site.boilerplate)]
-    copies = [c for c in article.captions if c in article.text]
+    copies = [c for c in article.captions if c in article.text] if article.layout == "article" else []
     if unmatched:
         return "selectors.body matched nothing: the generic reading is shown"
     if words < MIN_BODY_WORDS:

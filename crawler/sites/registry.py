@@ -191,23 +191,49 @@ def load_site_file(path: Path) -> Site:
     return parse_site(path, data)
 
 
-@lru_cache(maxsize=4)
-def load_registry(sites_dir: Path = SITES_DIR) -> dict[str, Site]:
+USER_SITES_ENV = "VNNEWS_SITES"
+
+
+def user_site_dirs() -> tuple[Path, ...]:
+    """Folders of the user's own site files (VNNEWS_SITES, os.pathsep-separated; the CLI's
+    --sites DIR sets it, so Scrapy and child processes see the same registry)."""
+    import os
+    dirs = tuple(Path(d) for d in os.environ.get(USER_SITES_ENV, "").split(os.pathsep) if d)
+    for folder in dirs:
+        if not folder.is_dir():
+            raise RegistryError(f"{USER_SITES_ENV}: {folder} is not a folder of site files")
+    return dirs
+
+
+def load_registry(sites_dir: Path | None = None) -> dict[str, Site]:
+    """Every site by id: the bundled files, then the user's folders over them (a user file
+    with a bundled site's id replaces it). `sites_dir`: that folder alone."""
+    dirs = (Path(sites_dir),) if sites_dir else (SITES_DIR, *user_site_dirs())
+    return _load_dirs(dirs)
+
+
+@lru_cache(maxsize=8)
+def _load_dirs(dirs: tuple[Path, ...]) -> dict[str, Site]:
     sites = {}
-    for path in sorted(Path(sites_dir).glob("*.toml")):
-        site = load_site_file(path)
-        sites[site.id] = site
+    for folder in dirs:
+        here: dict[str, Path] = {}
+        for path in sorted(folder.glob("*.toml")):
+            site = load_site_file(path)
+            if site.id in here:
+                raise RegistryError(f"{path}: id: {site.id!r} is also the id of {here[site.id]}")
+            here[site.id] = path
+            sites[site.id] = site
     return sites
 
 
-def get_site(site_id: str, sites_dir: Path = SITES_DIR) -> Site:
+def get_site(site_id: str, sites_dir: Path | None = None) -> Site:
     sites = load_registry(sites_dir)
     if site_id not in sites:
         raise RegistryError(f"unknown site {site_id!r} (see `python -m crawler sites`)")
     return sites[site_id]
 
 
-def site_for_url(url: str, sites_dir: Path = SITES_DIR) -> Site | None:
+def site_for_url(url: str, sites_dir: Path | None = None) -> Site | None:
     return next((s for s in load_registry(sites_dir).values() if s.owns(url)), None)
 
 

@@ -11,13 +11,18 @@ A site without them is read rule-free, by URL shape and page structure:
   sidebars and "most read" boxes are left out, and so is everything after the list's
   pagination (other sections' boxes, long-form strips);
 - a link whose shape (id-less slug) differs from the page's dominant article shape is a
-  section or topic page, not an article;
+  section or topic page, not an article; so is a URL no link names with a headline (a
+  category page with a slug and an id, linked by a two-word menu label);
+- the class-word reading is checked against structure: the main list is the largest run
+  of repeated sibling cards (headline and summary); when the class words lost most of it,
+  that run and the cards built like it are the list;
 - section pages to walk are the menu links that are not articles;
 - feeds come from <link rel=alternate> (else common feed paths), sitemaps from robots.txt.
 """
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -50,6 +55,9 @@ _LIST_END = re.compile(r"(^|[\s_-])(pagination|pagation|paging|pager|phan-?trang
                        r"page-?numbers)(?=[\s_-]|$)")
 _LOAD_MORE = re.compile(r"(^|[\s_-])(load-?more|view-?more|xem-?them)(?=[\s_-]|$)")
 LIST_MIN_BEFORE_END = 3       # a pagination block above the list does not end it
+MIN_HEADLINE_WORDS = 5        # "Kinh tế - Xã hội" is a menu label, headlines run 10-25 words
+CARD_WORDS_CAP = 60
+_WORD = re.compile(r"\w+")
 MAX_MENU_SECTIONS = 60
 _NOT_PAGE = re.compile(r"\.(jpe?g|png|gif|webp|svg|pdf|xml|rss|json|js|css|mp4|mp3|zip)$", re.I)
 
@@ -121,11 +129,94 @@ def main_list_links(tree, page_url: str, site: Site, on_site) -> list[str]:
     found = [(a, url) for a in tree.xpath("//a[@href]")
              if (url := _resolve(a.get("href"), page_url)) and on_site(url)
              and is_article_url(url, site)]
-    found = _dominant_shape(found)
+    found = _dominant_shape(_with_headlines(found))
     kept = [(a, url) for a, url in found if not in_side_block(a)]
     kept = _before_list_end(tree, kept)
     # A page whose every link sits in a "side" block (odd markup): better all than none.
-    return list(dict.fromkeys(url for _, url in (kept or found)))
+    by_labels = list(dict.fromkeys(url for _, url in (kept or found)))
+    return _checked_by_cards(_before_list_end(tree, found), by_labels)
+
+
+def _headline_words(anchor) -> int:
+    """Words of what the link says: its text, its title, or its image's alt text."""
+    alts = " ".join(img.get("alt") or "" for img in anchor.iter("img"))
+    return max(len(_WORD.findall(text)) for text in
+               (element_text(anchor), anchor.get("title") or "", alts))
+
+
+def _with_headlines(found: list) -> list:
+    """Keep URLs that some link names with a headline: a category page whose URL has an
+    article's shape (slug + id) is linked by a one-to-four-word menu label, an article by
+    its headline (in the text of one of its links, or a title or alt text)."""
+    words: dict[str, int] = {}
+    for a, url in found:
+        words[url] = max(words.get(url, 0), _headline_words(a))
+    named = [(a, url) for a, url in found if words[url] >= MIN_HEADLINE_WORDS]
+    # No headline anywhere (image-only cards without alt text): nothing to tell them apart by.
+    return named or found
+
+
+def _checked_by_cards(found: list, by_labels: list[str]) -> list[str]:
+    """The class-word reading of the page, checked against its structure: the main list is
+    the largest run of repeated sibling cards with headlines. When the class words kept
+    most of that run, they stand (they also catch the featured items above the list);
+    when they lost it (a main column named like a side box, side boxes with plain names),
+    the run and the cards built like it are the list."""
+    groups = card_groups(found)
+    if not groups:
+        return by_labels
+    main = max(groups, key=_group_weight)
+    main_urls = list(dict.fromkeys(url for _, url, _ in main))
+    if sum(url in set(by_labels) for url in main_urls) * 2 >= len(main_urls):
+        return by_labels
+    shape = _signature(main[0][2])
+    like_main = {url for group in groups if group is main or (
+                 _signature(group[0][2]) == shape and not _mostly_side(group))
+                 for _, url, _ in group}
+    return [url for url in dict.fromkeys(url for _, url in found) if url in like_main]
+
+
+def card_groups(found: list) -> list[list]:
+    """Links grouped into lists: each link's card (its largest ancestor holding links to
+    that article only) keyed by the tag-and-class path from the card up to the root, so
+    the items of one list, even split over several blocks of the same markup, meet."""
+    url_of = {a: url for a, url in found}
+    groups: dict[tuple, list] = {}
+    for a, url in found:
+        card = _card(a, url, url_of)
+        key = tuple(_signature(n) for n in (card, *card.iterancestors()))
+        groups.setdefault(key, []).append((a, url, card))
+    return list(groups.values())
+
+
+def _card(anchor, url: str, url_of: dict):
+    card = anchor
+    for node in anchor.iterancestors():
+        if any(url_of.get(a, url) != url for a in node.iter("a")):
+            return card
+        card = node
+    return card
+
+
+def _signature(node) -> str:
+    classes = sorted(re.sub(r"\d+", "", c) for c in (node.get("class") or "").split())
+    return f"{node.tag}.{'.'.join(classes)}"
+
+
+def _mostly_side(group: list) -> bool:
+    return sum(in_side_block(a) for a, _, _ in group) * 2 > len(group)
+
+
+def _group_weight(group: list) -> float:
+    """Words of the group's cards, headline and teaser, per distinct article (capped, so
+    one long teaser does not outweigh a list): a main list's cards carry a summary, a
+    box's only a headline. A group mostly inside side blocks counts half: class words are
+    weak evidence, a column of summaries under a "right" name is still the list."""
+    words: dict[str, int] = {}
+    for a, url, card in group:
+        text = max(_headline_words(a), len(_WORD.findall(element_text(card))))
+        words[url] = max(words.get(url, 0), min(text, CARD_WORDS_CAP))
+    return sum(words.values()) * (0.5 if _mostly_side(group) else 1.0)
 
 
 def _dominant_shape(found: list) -> list:
@@ -266,7 +357,32 @@ def origin_urls(page_url: str, paths) -> list[str]:
     return [urljoin(page_url, path) for path in paths]
 
 
+class TooLarge(ValueError):
+    """A compressed sitemap or feed inflates past XML_MAX_BYTES."""
+
+
+# The sitemap protocol's own limit for one uncompressed file; feeds are far smaller.
+XML_MAX_BYTES = 50 * 1024 * 1024
+
+
+def inflate(body: bytes, limit: int = XML_MAX_BYTES) -> bytes:
+    """A gzip file's content (sitemap.xml.gz is served as a file, not with Content-Encoding,
+    so Scrapy leaves it compressed), inflated at most to `limit` bytes: a gzip bomb raises
+    TooLarge instead of filling memory. Other bodies are returned as they are."""
+    if body[:2] != b"\x1f\x8b":
+        return body
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        data = inflater.decompress(body, limit + 1)
+    except zlib.error:
+        return b""                   # not really gzip: no links, like any unreadable XML
+    if len(data) > limit or inflater.unconsumed_tail:
+        raise TooLarge(f"inflates past {limit // (1024 * 1024)} MB")
+    return data
+
+
 def _xml(body: bytes):
+    body = inflate(body)
     parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
                              huge_tree=False)
     root = etree.fromstring(body.strip() or b"<empty/>", parser)
@@ -288,6 +404,8 @@ def _feed_date(text: str | None) -> datetime | None:
 
 def looks_like_html(body: bytes) -> bool:
     """An HTML page (a feed index, an error page) rather than an XML feed or sitemap."""
+    if body[:2] == b"\x1f\x8b":
+        return False
     head = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<?xml", b"<rss", b"<feed", b"<urlset", b"<sitemapindex")):
         return False

@@ -27,6 +27,9 @@ from crawler.spiders.incremental import GONE_STATUSES, PERMANENT_DROPS, Incremen
 from pipelines.encoding import UndecodableError, decode_html
 
 logger = logging.getLogger(__name__)
+# --backfill walks listings to their end; this bound only stops a pagination chain that never
+# ends (a page linking to itself under ever new URLs).
+BACKFILL_MAX_PAGES = 10_000
 
 
 class NewsSpider(scrapy.Spider):
@@ -56,6 +59,9 @@ class NewsSpider(scrapy.Spider):
         crawler.signals.connect(spider.item_saved, signal=signals.item_scraped)
         crawler.signals.connect(spider.item_dropped, signal=signals.item_dropped)
         spider.incremental = Incremental(crawler)
+        spider.backfill = crawler.settings.getbool("VNNEWS_BACKFILL")
+        spider.listing_depth = (BACKFILL_MAX_PAGES if spider.backfill
+                                else crawler.settings.getint("VNNEWS_LISTING_DEPTH"))
         return spider
 
     # -- URLs: the site's own origin vs the origin we fetch from -----------------------
@@ -85,10 +91,10 @@ class NewsSpider(scrapy.Spider):
                 yield self.robots_request(site)
 
     def request(self, site: Site, url: str, callback, kind: str, **meta):
-        """Feeds, listings and sitemaps are asked for with conditional GET."""
+        """Feeds, listings and sitemaps are asked for with conditional GET (not in backfill)."""
         self.crawler.stats.inc_value(f"vnnews/requests/{site.id}/{kind}")
         headers = {}
-        if kind != "article":
+        if kind != "article" and not self.backfill:     # a backfill re-reads every page
             headers = self.incremental.conditional_headers(self.public_url(site, url))
             meta["handle_httpstatus_list"] = [304]
         return scrapy.Request(self.fetch_url(site, url), callback=callback, headers=headers,
@@ -141,10 +147,11 @@ class NewsSpider(scrapy.Spider):
         public = self.public_url(site, response.url)
         yield from self.discover_feeds(site, html, response.url)
         yield from self.article_requests(site, articles, public)
-        if articles and all(self.incremental.is_known(self.public_url(site, u)) for u in articles):
+        if not self.backfill and articles and all(
+                self.incremental.is_known(self.public_url(site, u)) for u in articles):
             return      # a page of known articles only: older pages hold nothing new
         page = response.meta.get("page", 1)
-        if page < site.urls.max_listing_pages:
+        if page < (self.listing_depth or site.urls.max_listing_pages):
             for url in listings:
                 yield self.request(site, url, self.parse_listing, kind="listing", page=page + 1)
 
@@ -156,8 +163,13 @@ class NewsSpider(scrapy.Spider):
         if discovery.looks_like_html(response.body):      # /rss: an index of section feeds
             yield from self.feed_index(site, response)
             return
-        links = [link for link in discovery.feed_links(response.body, response.url)
-                 if self.on_site(site, link.url)]
+        try:
+            links = [link for link in discovery.feed_links(response.body, response.url)
+                     if self.on_site(site, link.url)]
+        except discovery.TooLarge as exc:
+            self.crawler.stats.inc_value(f"vnnews/errors/{site.id}/too_large")
+            logger.warning("feed %s dropped: %s", response.url, exc)
+            return
         yield from self.article_requests(site, links, self.public_url(site, response.url))
 
     def parse_sitemap(self, response):
@@ -165,7 +177,12 @@ class NewsSpider(scrapy.Spider):
         site = self.site_of(response)
         if not self.fresh(response, site):
             return
-        pages, children = discovery.sitemap_links(response.body, response.url)
+        try:
+            pages, children = discovery.sitemap_links(response.body, response.url)
+        except discovery.TooLarge as exc:
+            self.crawler.stats.inc_value(f"vnnews/errors/{site.id}/too_large")
+            logger.warning("sitemap %s dropped: %s", response.url, exc)
+            return
         for url in children:
             yield self.request(site, url, self.parse_sitemap, kind="sitemap")
         links = [p for p in pages if self.on_site(site, p.url) and discovery.is_article_url(p.url, site)]
@@ -224,17 +241,20 @@ class NewsSpider(scrapy.Spider):
         html = self.decode(response, site)
         if html is None:
             return
+        archived = response.meta.get("warc")      # set by crawler.harvest.archive
+        # the archive's WARC-Date: a rebuild resolves relative dates against the same time
+        crawled_at = archived.date if archived else utc_now()
         try:
-            article = article_from_html(html, site, response.url, self.bases.get(site.id))
+            article = article_from_html(html, site, response.url, self.bases.get(site.id),
+                                        fetched_at=crawled_at)
         except NoArticle as exc:
             self.count_drop("NotAnArticle", response, str(exc))
             return
         # As linked, before redirects: the key that stops the next run requesting it again.
         article.fetched_url = self.linked_urls(site, response)[0]
-        archived = response.meta.get("warc")      # set by crawler.harvest.archive
         if archived:
             article.warc_file, article.warc_offset = archived.file, archived.offset
-        article.crawled_at = archived.date if archived else utc_now()
+        article.crawled_at = crawled_at
         article.run_id = run_id_for(self.crawler)
         yield article
 
@@ -314,12 +334,15 @@ def charset_of(content_type: str) -> str | None:
     return content_type.split("charset=")[-1].strip() if "charset=" in content_type else None
 
 
-def article_from_html(html: str, site: Site, fetched_from: str, base: str | None):
+def article_from_html(html: str, site: Site, fetched_from: str, base: str | None, fetched_at=None):
     """The Article of a decoded page (NoArticle if it holds none), with the site's own URLs:
-    what the crawl and a rebuild from the archive (crawler/harvest/rebuild.py) both do."""
-    article = extract_article(html, fetched_from, None if site.id == "generic" else site)
+    what the crawl and a rebuild from the archive (crawler/harvest/rebuild.py) both do.
+    `fetched_at` (aware datetime) resolves relative dates ("2 giờ trước")."""
+    article = extract_article(html, fetched_from, None if site.id == "generic" else site,
+                              fetched_at=fetched_at)
     article.url = public_url(site, base, article.url)
     article.site, article.province = site.id, site.province
+    article.province_before_2025 = site.province_before_2025
     return article
 
 

@@ -1,0 +1,132 @@
+"""Compaction: each partition's many small files (one per commit of every run) merged into
+one file, rewritten to the current schema (v1 files upgraded), rows and their order kept.
+
+Readers never see a half-written state. The merged file is written into a hidden sibling
+directory (`DIR/<site>/.<YYYY-MM>.compact`), fsynced, and the two directories are swapped
+in one atomic step (Linux renameat2 RENAME_EXCHANGE): a reader lists either every old file
+or the merged one, never both and never neither. Where the exchange is not available, two
+renames are used and a reader at that instant may miss the partition for a moment (never
+see it twice). The old files are then deleted. A crash leaves either the old files or the
+merged one in place, plus a hidden directory the next compaction removes.
+
+Run it under the corpus's run lock (the `compact` command and the harvest do)."""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from corpus.reader import files
+from corpus.schema import SCHEMA, SCHEMA_VERSION
+from corpus.writer import write_atomic
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+@dataclass
+class Compacted:
+    """One partition merged: its old files (relative to the corpus) and the new one."""
+    partition: str
+    old: list[str]
+    new: str
+    rows: list[dict] = field(default_factory=list, repr=False)   # url, site... for the state
+
+
+def needs_compaction(paths: list[Path], min_files: int) -> bool:
+    """Enough small files, or a file of an older schema version."""
+    return len(paths) >= min_files or any(_version(p) != SCHEMA_VERSION for p in paths)
+
+
+def _version(path: Path) -> str | None:
+    metadata = pq.read_schema(path).metadata or {}
+    return (metadata.get(b"vnnews.schema_version") or b"").decode() or None
+
+
+def partitions(directory: Path) -> dict[Path, list[Path]]:
+    found: dict[Path, list[Path]] = {}
+    for path in files(directory):
+        found.setdefault(path.parent, []).append(path)
+    return found
+
+
+def compact(directory: str | Path, min_files: int = 2, name: str = "compact") -> list[Compacted]:
+    """Merge every partition with at least `min_files` files (or an old-schema file)."""
+    directory = Path(directory)
+    remove_leftovers(directory)
+    done = []
+    for folder, paths in sorted(partitions(directory).items()):
+        if needs_compaction(paths, min_files):
+            done.append(_compact_partition(directory, folder, paths, name))
+    return done
+
+
+def _compact_partition(directory: Path, folder: Path, paths: list[Path], name: str) -> Compacted:
+    table = pa.concat_tables(_as_current(pq.read_table(p)) for p in paths)
+    staging = folder.with_name(f".{folder.name}.compact")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    target = staging / f"{name}-{len(paths)}files.parquet"
+    write_atomic(table, target)
+    _swap(staging, folder)
+    shutil.rmtree(staging)               # now holds the old files
+    rel = folder.relative_to(directory).as_posix()
+    return Compacted(rel, [p.relative_to(directory).as_posix() for p in paths],
+                     f"{rel}/{target.name}",
+                     table.select(["url", "fetched_url", "site", "content_hash", "run_id"]).to_pylist())
+
+
+def _as_current(table: pa.Table) -> pa.Table:
+    """A table of any earlier schema version as the current schema (missing columns null)."""
+    columns = [table.column(f.name).cast(f.type) if f.name in table.column_names
+               else pa.nulls(len(table), f.type) for f in SCHEMA]
+    return pa.Table.from_arrays(columns, schema=SCHEMA)
+
+
+def _swap(new: Path, old: Path) -> None:
+    """Exchange two directories atomically when the kernel can; else two renames."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None and renameat2(_AT_FDCWD, os.fsencode(new), _AT_FDCWD,
+                                           os.fsencode(old), _RENAME_EXCHANGE) == 0:
+        _fsync_dir(old.parent)
+        return
+    parked = old.with_name(f".{old.name}.old")
+    os.replace(old, parked)
+    os.replace(new, old)
+    os.replace(parked, new)
+    _fsync_dir(old.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_leftovers(directory: Path) -> int:
+    """Clean up after an interrupted compaction; no partition's rows are lost or doubled.
+
+    `.X.old` holds the old files when the two-rename fallback stopped half-way: put back if
+    X is missing, else X already holds the merged file and it goes. `.X.compact` is either
+    an unfinished merge or the swapped-out old files: X is intact either way, so it goes."""
+    count = 0
+    for parked in [p for p in directory.glob("*/.*.old") if p.is_dir()]:
+        partition = parked.with_name(parked.name[1:-len(".old")])
+        if partition.exists():
+            shutil.rmtree(parked)
+        else:
+            os.replace(parked, partition)
+        count += 1
+    for staging in [p for p in directory.glob("*/.*.compact") if p.is_dir()]:
+        shutil.rmtree(staging)
+        count += 1
+    return count

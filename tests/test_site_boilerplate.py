@@ -133,6 +133,16 @@ def test_pages_waiting_in_a_compacted_partition_are_cleaned_when_the_line_is_lea
     assert not rows(tmp_path).text.str.contains(FOOTER).any()
 
 
+def test_the_pipeline_step_takes_a_dict_item_too(tmp_path):
+    crawl(tmp_path, articles(5), "r1")
+    pipeline = SiteBoilerplatePipeline(Evidence(tmp_path))
+    item = {"url": "https://a.vn/t-9-post9.html", "site": "t", "lead": "Tin mới.",
+            "text": f"Tin mới.\n{FOOTER}\n{STORY.format(i=9)}"}
+    assert pipeline.process_item(item) is item
+    assert item["text"] == f"Tin mới.\n{STORY.format(i=9)}"
+    pipeline.close_spider()
+
+
 def test_too_few_pages_or_long_lines_stay(tmp_path):
     long_line = " ".join(["một đoạn văn dài lặp lại"] * 10)
     write(tmp_path, articles(4) + articles(6, site="long", footer=long_line))

@@ -46,6 +46,7 @@ from twisted.internet import task
 from crawler.harvest.state import HarvestState
 from pipelines.dedup import DedupPipeline
 from pipelines.drops import DuplicateContent, DuplicateURL
+from pipelines.items import any_item
 
 logger = logging.getLogger("vnnews.distributed")
 
@@ -334,8 +335,9 @@ class SharedDedupPipeline(DedupPipeline):
         pipeline.shared = shared_for(crawler)
         return pipeline
 
+    @any_item
     def process_item(self, item):
-        item = super().process_item(item)
+        super().process_item(item)
         taken = self.shared.claim(item.url, item.content_hash)
         if taken == "url":
             raise DuplicateURL(f"duplicate URL (another worker): {item.url}")

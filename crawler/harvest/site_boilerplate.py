@@ -37,6 +37,7 @@ import pyarrow.parquet as pq
 from corpus.reader import files as corpus_files
 from corpus.schema import SCHEMA
 from corpus.writer import write_atomic
+from pipelines.items import any_item
 from pipelines.text_keys import line_key
 
 MIN_PAGES = 5          # a line on this many distinct pages of a site is boilerplate...
@@ -155,6 +156,7 @@ class SiteBoilerplatePipeline:
     def from_crawler(cls, crawler):
         return cls(Evidence(crawler.settings.get("CORPUS_DIR")), crawler.stats)
 
+    @any_item
     def process_item(self, item):
         self.evidence.stage(item.url, item.site, page_lines(item.text, item.lead))
         text = cleaned(item.text, item.lead, self.learned.get(item.site, ()))

@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from corpus.reader import files
 from corpus.schema import SCHEMA, SCHEMA_VERSION
-from corpus.writer import write_atomic
+from corpus.writer import fsync_path, write_atomic
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -95,21 +95,13 @@ def _swap(new: Path, old: Path) -> None:
     renameat2 = getattr(libc, "renameat2", None)
     if renameat2 is not None and renameat2(_AT_FDCWD, os.fsencode(new), _AT_FDCWD,
                                            os.fsencode(old), _RENAME_EXCHANGE) == 0:
-        _fsync_dir(old.parent)
+        fsync_path(old.parent)
         return
     parked = old.with_name(f".{old.name}.old")
     os.replace(old, parked)
     os.replace(new, old)
     os.replace(parked, new)
-    _fsync_dir(old.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_path(old.parent)
 
 
 def remove_leftovers(directory: Path) -> int:

@@ -16,6 +16,7 @@ import csv
 import json
 import os
 import shutil
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from corpus.schema import SCHEMA
 from corpus.writer import ROW_GROUP_SIZE
 
 FORMATS = ("jsonl", "csv", "hf")
+STDOUT = "-"
 SHARD_ROWS = 50_000  # ~300 MB of text and tokens, ~80 MB of zstd parquet per shard
 BATCH_ROWS = 5_000
 
@@ -41,6 +43,8 @@ def export(directory: str | Path, fmt: str, out: str | Path, *, columns=None, si
     """Export the corpus (optionally filtered) to `out`; returns {"rows", "files", "path"}."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if str(out) == STDOUT:
+        return _to_stdout(directory, fmt, columns, sites, since, canonical_only)
     out = Path(out)
     if out.exists() and not overwrite:
         raise ExportError(f"{out} exists (use --overwrite to replace it)")
@@ -53,6 +57,17 @@ def export(directory: str | Path, fmt: str, out: str | Path, *, columns=None, si
     finally:
         _remove(tmp)
     return {"rows": rows, "files": files, "path": str(out)}
+
+
+def _to_stdout(directory, fmt, columns, sites, since, canonical_only) -> dict:
+    """`--out -`: JSON lines or CSV streamed to standard output (a pipe, `| gzip`, `| jq`)."""
+    if fmt not in STREAMS:
+        raise ExportError(f"{fmt} writes a folder: give --out FOLDER, not -")
+    batches = _batches(directory, columns, sites, since, canonical_only)
+    schema = pa.schema([SCHEMA.field(c) for c in columns]) if columns else SCHEMA
+    rows = STREAMS[fmt](batches, sys.stdout, schema)
+    sys.stdout.flush()
+    return {"rows": rows, "files": 1, "path": STDOUT}
 
 
 def _batches(directory, columns, sites, since, canonical_only):
@@ -87,26 +102,34 @@ def _plain(value):
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def write_jsonl(batches, path: Path, _schema=None, _shard_rows=None) -> tuple[int, int]:
+def jsonl_to(batches, handle, _schema=None) -> int:
     rows = 0
+    for batch in batches:
+        for row in batch.to_pylist():
+            handle.write(json.dumps({k: _plain(v) for k, v in row.items()}, ensure_ascii=False) + "\n")
+            rows += 1
+    return rows
+
+
+def csv_to(batches, handle, schema: pa.Schema) -> int:
+    rows = 0
+    writer = csv.DictWriter(handle, fieldnames=schema.names)
+    writer.writeheader()
+    for batch in batches:
+        for row in batch.to_pylist():
+            writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+            rows += 1
+    return rows
+
+
+def write_jsonl(batches, path: Path, schema=None, _shard_rows=None) -> tuple[int, int]:
     with open(path, "w", encoding="utf-8") as handle:
-        for batch in batches:
-            for row in batch.to_pylist():
-                handle.write(json.dumps({k: _plain(v) for k, v in row.items()}, ensure_ascii=False) + "\n")
-                rows += 1
-    return rows, 1
+        return jsonl_to(batches, handle, schema), 1
 
 
 def write_csv(batches, path: Path, schema: pa.Schema, _shard_rows=None) -> tuple[int, int]:
-    rows = 0
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=schema.names)
-        writer.writeheader()
-        for batch in batches:
-            for row in batch.to_pylist():
-                writer.writerow({k: _csv_cell(v) for k, v in row.items()})
-                rows += 1
-    return rows, 1
+        return csv_to(batches, handle, schema), 1
 
 
 def _csv_cell(value):
@@ -173,3 +196,4 @@ def hf_card(rows: int, shards: int, schema: pa.Schema) -> str:
 
 
 WRITERS = {"jsonl": write_jsonl, "csv": write_csv, "hf": write_hf}
+STREAMS = {"jsonl": jsonl_to, "csv": csv_to}

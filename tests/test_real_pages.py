@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from functools import lru_cache
@@ -253,3 +254,16 @@ def test_floors_are_not_lowered_without_a_flagged_commit():
     if lowered or raised:
         assert FLOOR_FLAG in message, (f"floors lowered {lowered + raised} without "
                                        f"'{FLOOR_FLAG} <reason>' in the commit message")
+
+
+def test_make_eval_passes_its_floors_and_prints_the_contract_line(capsys):
+    """`make eval` as CI runs it: every page, rule-free layer beside trafilatura, floors from
+    quality_floors.json["eval"]; the last line is the issue's contract."""
+    if ev.real_pages_dir() is None:
+        pytest.skip("real pages not found (VNNEWS_REAL_PAGES)")
+    code = ev.main([])
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert re.fullmatch(r"eval sealed_f1=\S+ sealed_traf=\S+ tuned_f1=[\d.]+ "
+                        r"worst_page_vs_traf=[-+][\d.]+ dropped=\d+ links_recall=[\d.]+ "
+                        r"non_article=[\d.]+", last), last
+    assert code == 0, last

@@ -95,8 +95,8 @@ def add_export_args(p):
     from corpus.export import FORMATS, SHARD_ROWS
     add_dir(p)
     p.add_argument("--format", required=True, choices=FORMATS, help="output format")
-    p.add_argument("--out", required=True, type=Path, metavar="PATH",
-                   help="output file (jsonl, csv) or folder (hf)")
+    p.add_argument("--out", required=True, metavar="PATH",
+                   help="output file (jsonl, csv; - for standard output) or folder (hf)")
     p.add_argument("--columns", type=csv_list, metavar="A,B", help="only these columns")
     p.add_argument("--sites", type=csv_list, metavar="ID,ID", help="only these sites")
     p.add_argument("--since", metavar="YYYY-MM-DD", help="only articles published since")
@@ -116,7 +116,8 @@ def cmd_export(args) -> int:
     done = export(args.dir, args.format, args.out, columns=args.columns, sites=args.sites,
                   since=args.since, canonical_only=args.canonical_only,
                   overwrite=args.overwrite, shard_rows=args.shard_rows)
-    print(f"exported {done['rows']} articles to {done['path']} ({done['files']} file(s))")
+    report = sys.stderr if done["path"] == "-" else sys.stdout    # stdout holds the rows
+    print(f"exported {done['rows']} articles to {done['path']} ({done['files']} file(s))", file=report)
     return 0
 
 

@@ -1,6 +1,7 @@
 """One saved page -> the corpus row it would produce (the `extract` command)."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from corpus.schema import json_row
@@ -10,7 +11,7 @@ from crawler.api import ArticleDrop, NoArticle, UndecodableError, extract, proce
 def extract_file(path: Path, url: str, site_id: str | None = None, generic: bool = False) -> dict:
     from crawler.cli.main import UserError
     try:
-        body = Path(path).read_bytes()
+        body = sys.stdin.buffer.read() if str(path) == "-" else Path(path).read_bytes()
     except OSError as exc:
         raise UserError(f"cannot read {path}: {exc.strerror}") from None
     try:

@@ -160,7 +160,7 @@ def run_and_report(request) -> int:
 
 # -- extract -------------------------------------------------------------------------
 def add_extract_args(p):
-    p.add_argument("file", type=Path, metavar="FILE.html")
+    p.add_argument("file", type=Path, metavar="FILE.html", help="the saved page (- : standard input)")
     p.add_argument("--url", required=True, help="the URL the page was served from")
     p.add_argument("--site", help="registry id (default: found from the URL's domain)")
     p.add_argument("--generic", action="store_true", help="ignore site rules")
@@ -177,7 +177,7 @@ def cmd_extract(args) -> int:
 
 # -- tokenize ------------------------------------------------------------------------
 def add_tokenize_args(p):
-    p.add_argument("file", nargs="?", type=Path, help="text file (default: stdin)")
+    p.add_argument("file", nargs="?", type=Path, help="text file (default or -: standard input)")
 
 
 @command("tokenize", "word-segment text exactly as the corpus `tokens` column",
@@ -186,7 +186,8 @@ def cmd_tokenize(args) -> int:
     from pipelines.normalize import normalize_text
     from pipelines.tokenize import tokenize_text
     try:
-        text = args.file.read_text(encoding="utf-8") if args.file else sys.stdin.read()
+        text = (args.file.read_text(encoding="utf-8") if args.file and str(args.file) != "-"
+                else sys.stdin.read())
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"cannot read {args.file}: {exc}") from None
     tokens = tokenize_text(normalize_text(text))

@@ -11,9 +11,10 @@ from crawler.pages.anchor import Anchored, anchor
 from crawler.pages.html_text import element_text, text_key
 from crawler.pages.metadata import meta
 
-# Class/id words CMSs use for the sapo (standfirst).
-_LEAD_HINT = re.compile(r"(^|[-_ ])(sapo|lead|chapeau|summary|description|excerpt|intro|"
-                        r"detail-sapo|article__sapo|singular-sapo)([-_ ]|$)", re.I)
+# Words that name a standfirst in class and id attributes, in any CMS ("detail-sapo",
+# "article__sapo" and "singular-sapo" all contain the word "sapo").
+_LEAD_HINT = re.compile(r"(^|[-_ ])(sapo|lead|chapeau|summary|description|excerpt|intro)"
+                        r"([-_ ]|$)", re.I)
 LEAD_MIN_CHARS, LEAD_MAX_CHARS = 40, 1200
 
 

@@ -9,13 +9,19 @@ from urllib.parse import urlsplit
 from crawler.sites.registry import Site
 
 # URL shapes of Vietnamese article pages when a site declares none.
+# A CMS may end its pages in any short extension (.html, .htm, .chn, .aspx, .ldo, .gd, .vnp)
+# or none at all; files (images, documents, media) are never articles.
+_EXT = r"(\.[a-z]{2,5})?/?$"
 _ARTICLE_SHAPES = [re.compile(p) for p in (
-    r"-\d{5,}\.(html?|chn|aspx)$",          # slug-123456.html / .htm / .chn
-    r"-(post|d|p|a|n)\d{3,}\.html?$",       # -post123.html, -d538952.html
+    r"-\d{5,}" + _EXT,                       # slug-123456.html / .chn / .ldo, slug-123456
+    r"-(post|d|p|a|n)\d{3,}" + _EXT,         # -post123.html, -d538952.html, -post219915.gd
     r"/\d{4}/\d{1,2}/\d{1,2}/[^/]+",        # date paths
-    r"[-_/]\d{8,}(\.html?)?$",              # ...-20250612.html, /2495349
+    r"[-_/]\d{8,}" + _EXT,                   # ...-20250612.html, /2495349
+    r"/[a-z0-9]+(-[a-z0-9]+){3,}/\d{5,}/?$",  # /long-slug/1503344/: the id as its own segment
     r"/[a-z0-9]+(-[a-z0-9]+){3,}\.html?$",  # long slug .html (the weakest shape)
 )]
+_FILE = re.compile(r"\.(jpe?g|png|gif|webp|svg|bmp|pdf|docx?|xlsx?|pptx?|zip|rar|mp[34]|m4a|"
+                   r"avi|mov|webm|xml|rss|json|js|css)$", re.I)
 # A whole path segment naming a non-article page; "video-..." and "tag-..." slugs too, but
 # not "anh-..." (ảnh hưởng, ánh sáng start many headlines).
 NOT_ARTICLE = re.compile(
@@ -28,13 +34,13 @@ NOT_ARTICLE = re.compile(
 def looks_like_article(url: str) -> bool:
     """Rule-free recognition of article URLs by shape."""
     path = urlsplit(url).path
-    if NOT_ARTICLE.search(path):
+    if NOT_ARTICLE.search(path) or _FILE.search(path):
         return False
     return any(p.search(path) for p in _ARTICLE_SHAPES)
 
 
 def is_article_url(url: str, site: Site) -> bool:
-    if site.is_denied(url) or NOT_ARTICLE.search(urlsplit(url).path):
+    if site.is_denied(url) or NOT_ARTICLE.search(urlsplit(url).path) or _FILE.search(urlsplit(url).path):
         return False
     return site.is_article_url(url) if site.urls.article else looks_like_article(url)
 

@@ -147,13 +147,20 @@ def _headline_words(anchor) -> int:
 def _with_headlines(found: list) -> list:
     """Keep URLs that some link names with a headline: a category page whose URL has an
     article's shape (slug + id) is linked by a one-to-four-word menu label, an article by
-    its headline (in the text of one of its links, or a title or alt text)."""
+    its headline (in the text of one of its links, or a title or alt text). A short headline
+    ("Giữ trọn niềm tin") passes when its card stands in a run of cards that mostly carry
+    long ones: menus are runs of short labels."""
     words: dict[str, int] = {}
     for a, url in found:
         words[url] = max(words.get(url, 0), _headline_words(a))
-    named = [(a, url) for a, url in found if words[url] >= MIN_HEADLINE_WORDS]
+    named = {url for url, n in words.items() if n >= MIN_HEADLINE_WORDS}
+    for group in card_groups(found):
+        urls = {url for _, url, _ in group}
+        if len(urls) >= 3 and len(urls & named) * 2 > len(urls):
+            named |= urls
+    kept = [(a, url) for a, url in found if url in named]
     # No headline anywhere (image-only cards without alt text): nothing to tell them apart by.
-    return named or found
+    return kept or found
 
 
 def _checked_by_cards(found: list, by_labels: list[str]) -> list[str]:
@@ -161,7 +168,8 @@ def _checked_by_cards(found: list, by_labels: list[str]) -> list[str]:
     the largest run of repeated sibling cards with headlines. When the class words kept
     most of that run, they stand (they also catch the featured items above the list);
     when they lost it (a main column named like a side box, side boxes with plain names),
-    the run and the cards built like it are the list."""
+    the run and the cards built like it come first, then what the class words kept (a
+    featured story has markup of its own; a side box's links are still articles)."""
     groups = card_groups(found)
     if not groups:
         return by_labels
@@ -173,7 +181,8 @@ def _checked_by_cards(found: list, by_labels: list[str]) -> list[str]:
     like_main = {url for group in groups if group is main or (
                  _signature(group[0][2]) == shape and not _mostly_side(group))
                  for _, url, _ in group}
-    return [url for url in dict.fromkeys(url for _, url in found) if url in like_main]
+    first = [url for url in dict.fromkeys(url for _, url in found) if url in like_main]
+    return first + [url for url in by_labels if url not in like_main]
 
 
 def card_groups(found: list) -> list[list]:

@@ -21,6 +21,7 @@ depress the scaling ratios (each run's wall time), not the CPU-time ratio of 1.
 
     .venv/bin/python benchmarks/bench_scale.py                 # ~10 minutes on 2 cores
     .venv/bin/python benchmarks/bench_scale.py --base 2000 --new 20 --pages 100 --archive 300
+    .venv/bin/python benchmarks/bench_scale.py --only rebuild         # one part
 """
 from __future__ import annotations
 
@@ -293,15 +294,27 @@ def main() -> None:
     parser.add_argument("--new", type=int, default=100, help="new articles added (1%% by default)")
     parser.add_argument("--pages", type=int, default=1000, help="articles of the shared crawls")
     parser.add_argument("--archive", type=int, default=3000, help="articles of the rebuilds")
+    parser.add_argument("--only", default="incremental,crawl,rebuild,demo",
+                        help="comma-separated parts to run: incremental, crawl (shared crawl and "
+                             "sizing), rebuild, demo (default: all)")
     args = parser.parse_args()
+    parts = set(args.only.split(","))
+    unknown = parts - {"incremental", "crawl", "rebuild", "demo"}
+    if unknown:
+        parser.error(f"--only: unknown part(s) {', '.join(sorted(unknown))}")
     start = load()
     print(f"cores: {os.cpu_count()}, load average (1, 5, 15 min): {start}  "
           f"(other load on the machine depresses the scaling ratios)")
     with tempfile.TemporaryDirectory(prefix="vnnews-bench-") as work:
-        ratios = incremental(Path(work), args.base, args.new)
-        ratios |= scaling(Path(work), args.pages)
-        ratios |= rebuild_scaling(Path(work), args.archive)
-        ratios |= demo_rebuild(Path(work))
+        ratios = {}
+        if "incremental" in parts:
+            ratios |= incremental(Path(work), args.base, args.new)
+        if "crawl" in parts:
+            ratios |= scaling(Path(work), args.pages)
+        if "rebuild" in parts:
+            ratios |= rebuild_scaling(Path(work), args.archive)
+        if "demo" in parts:
+            ratios |= demo_rebuild(Path(work))
     end = load()
     print(f"load average at the end: {end}")
     report(ratios, (start, end))

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test wheel-demo harvest eval eval-tokenize bench bench-tokenize bench-corpus bench-scale clean
+.PHONY: demo test wheel-demo harvest eval eval-english eval-tokenize bench bench-tokenize bench-corpus bench-scale clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ harvest: $(STAMP)  ## harvest the live sites (all active ones by default; needs 
 
 eval: $(STAMP)  ## extraction quality on ../shared/real-pages: ours (rules, generic) vs trafilatura
 	$(PY) scripts/eval_extraction.py
+
+eval-english: $(STAMP)  ## rule-free layer vs trafilatura on English benchmarks (VNNEWS_ENGLISH_PAGES=DIR)
+	$(PY) scripts/eval_english.py $(if $(ENGLISH),--pages $(ENGLISH))
 
 eval-tokenize: $(STAMP)  ## tokenisation F1 on underthesea's VLSP 2013 test set
 	$(PY) scripts/eval_tokenize.py

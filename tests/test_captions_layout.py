@@ -70,3 +70,20 @@ def test_a_long_text_in_a_figcaption_is_no_caption():
     long_caption = " ".join(["chữ"] * 90)
     body = f"<p>{PARAS[0]}</p>{figure(long_caption)}<p>{PARAS[1]}</p>"
     assert extract_article(page(body), URL, RULES).captions == []
+
+
+def test_an_article_laid_out_in_table_cells_keeps_its_text_without_table_marks():
+    """Old layouts put the story in table cells; trafilatura reads tables, and its row marks
+    ("| text |") do not reach our text."""
+    from crawler.pages import extract_article
+    from crawler.pages.generic import _untabled
+    assert _untabled("| Cả làng ra đồng gặt lúa sớm. |") == "Cả làng ra đồng gặt lúa sớm."
+    assert _untabled("| Giá lúa | 7.500 đồng |") == "Giá lúa | 7.500 đồng"
+    paragraphs = [f"Đoạn {i}: bà con xã vùng cao thu hoạch lúa mùa, năng suất năm nay đạt cao "
+                  f"hơn mọi năm nhờ thời tiết thuận lợi và giống mới." for i in range(6)]
+    cells = "".join(f"<tr><td><p>{p}</p></td></tr>" for p in paragraphs)
+    html = (f"<html><head><title>Tin</title></head><body><h1>Bà con thu hoạch lúa mùa sớm</h1>"
+            f"<table>{cells}</table></body></html>")
+    article = extract_article(html, "https://a.vn/ba-con-thu-hoach-lua-mua-post12345.html")
+    assert all(p in article.text for p in paragraphs)
+    assert "|" not in article.text

@@ -21,10 +21,20 @@ LEAD_MIN_CHARS, LEAD_MAX_CHARS = 40, 1200
 def body(html: str, url: str, tree=None) -> Anchored:
     """trafilatura's paragraphs; anchored to the page's own tree when given (see anchor)."""
     doc = trafilatura.bare_extraction(html, url=url, include_comments=False,
-                                      include_tables=False, with_metadata=False)
+                                      include_tables=True, with_metadata=False)
     text = (doc.text if doc is not None else "") or ""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    lines = [line for line in map(_untabled, text.splitlines()) if line]
     return anchor(lines, tree) if tree is not None and lines else Anchored(lines)
+
+
+def _untabled(line: str) -> str:
+    """A table row as trafilatura prints it ("| cell | cell |") as plain text: old layouts put
+    the whole article in table cells, and trafilatura without tables picks a worse block."""
+    line = line.strip()
+    if line.startswith("|"):
+        cells = [cell.strip() for cell in line.strip("|").split(" | ")]
+        line = " | ".join(cell for cell in cells if cell)
+    return line
 
 
 def find_lead(tree) -> str | None:

@@ -15,7 +15,7 @@ from pipelines.text_keys import line_key
 
 HEADLINE_MIN_WORDS = 4
 LISTING_MIN_HEADLINES = 5
-LISTING_MIN_SHARE = 0.3
+LISTING_MIN_SHARE = 0.4
 OPENING_LINES = 3
 SECTION_MIN_ARTICLE_LINKS = 15     # article pages seen link 1-36; listings 17-64
 

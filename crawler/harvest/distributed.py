@@ -310,6 +310,14 @@ class SharedState(HarvestState):
         urls, hashes = super().saved_keys()
         return urls | self.shared.members("saved"), hashes | self.shared.members("hashes")
 
+    def before_commit(self, rows: list[dict]) -> None:
+        """Just before a file's rename: its articles become known as saved in Redis, so no
+        other worker claims them again should this worker die before its lease is released
+        (a kill between this and the rename, one system call, would lose the file's rows
+        instead of repeating them)."""
+        urls = [u for row in rows for u in (row.get("url"), row.get("fetched_url"))]
+        self.shared.remember(seen=urls, saved=urls, hashes=[row.get("content_hash") for row in rows])
+
     def mark_file(self, rel_path: str, rows: list[dict]) -> None:
         super().mark_file(rel_path, rows)
         urls = [u for row in rows for u in (row.get("url"), row.get("fetched_url"))]

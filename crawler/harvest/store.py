@@ -23,7 +23,8 @@ class CorpusPipeline:
         self.state = state_for(crawler)
         self.max_articles = settings.getint("VNNEWS_MAX_ARTICLES", 0)
         self.writer = CorpusWriter(settings.get("CORPUS_DIR"), run_id_for(crawler),
-                                   settings.getint("CORPUS_FLUSH_ROWS", 1000))
+                                   settings.getint("CORPUS_FLUSH_ROWS", 1000),
+                                   before_commit=getattr(self.state, "before_commit", None))
         self.saved: dict[str, int] = {}
 
     @classmethod

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test wheel-demo harvest eval eval-english eval-tokenize bench bench-tokenize bench-corpus soak clean
+.PHONY: demo test wheel-demo harvest eval eval-english eval-tokenize bench bench-tokenize bench-corpus bench-scale soak clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,8 @@ $(STAMP): requirements.txt pyproject.toml
 demo: $(STAMP)  ## crawl the bundled fixture web offline into demo-corpus/
 	$(PY) -m crawler demo --out demo-corpus
 
-test: $(STAMP)  ## the whole test suite
+test: $(STAMP)  ## the whole test suite (installs redis-server for the shared-crawl tests)
+	./scripts/ensure-redis.sh
 	$(PY) -m pytest -q
 
 # CI: the wheel with only its declared dependencies (pinned by the lock as constraints), in a
@@ -55,6 +56,10 @@ bench-corpus: $(STAMP)  ## near-duplicate quality, marking 100k articles, corpus
 
 soak: $(STAMP)  ## 5,000 and 20,000 articles through the fault web (not in CI; ~30 min)
 	$(PY) scripts/soak.py $(SOAK_ARGS)
+
+bench-scale: $(STAMP)  ## incremental cost, shared crawl and rebuild scaling, sizing (needs redis-server)
+	./scripts/ensure-redis.sh
+	$(PY) benchmarks/bench_scale.py
 
 clean:
 	rm -rf demo-corpus .pytest_cache

@@ -28,31 +28,40 @@ On the generated test set of benchmarks/bench_corpus.py (1-3 % of words edited, 
 boilerplate, truncation to 45-90 %; negatives: other articles on the same topic, sharing up
 to a third of their sentences) this gives pair precision 0.999 and recall 0.97.
 
-State. DIR/_neardup/signatures.arrow keeps one signature per article (url, content_hash,
-shingle count, province flag), so a new crawl only sketches its new articles and is compared
-with the whole corpus. `update(DIR)` recomputes every mark from the state and rewrites only
-the parquet files whose marks differ, each atomically (temp dot-file, fsync, rename) with the
-same schema. A crash at any point leaves valid files; running it again finishes the job.
+State: an index on disk, DIR/_neardup/index.sqlite, so that a crawl's cost grows with what
+it adds, not with the corpus: per article its signature, shingle count, canonical-choice keys,
+file, cluster and marks; per LSH band value the articles holding it; per corpus file the size
+and mtime last seen. `update(DIR)` reads only the files that changed since (new runs, files
+rewritten by the site-boilerplate pass, deleted files), sketches the new or changed texts,
+finds their candidates through the band index, and recomputes the clusters of the region they
+touch: the dirty articles, their candidates, and every member of those clusters (edges between
+untouched articles never change, so that region is closed). Marks are then the connected
+components of the whole corpus's near-duplicate graph, as a full recomputation would give.
+Files whose marks differ are rewritten atomically (temp dot-file, fsync, rename) with the same
+schema. Two SQLite transactions: the sketches first (with the dirty articles queued), then the
+marks, committed after the rewrites; a crash at any point leaves valid files and the next run
+finishes the job.
 """
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import logging
-import os
 import re
+import sqlite3
 import time
+from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
 
 import datasketch
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from datasketch import MinHash, MinHashLSH
 
-from corpus.reader import scan
+from corpus.reader import files as corpus_files
 from corpus.schema import SCHEMA
 from corpus.writer import write_atomic
 
@@ -65,16 +74,30 @@ SCHEME = "affine32"
 LSH_THRESHOLD = 0.3
 MIN_CONTAINMENT = 0.6
 STATE_DIR = "_neardup"
-STATE_FILE = "signatures.arrow"
+STATE_FILE = "index.sqlite"
+LEGACY_STATE_FILE = "signatures.arrow"     # the full-rescan state before the index
 # Signatures made under other settings (or another datasketch, whose permutations might
-# differ) cannot be compared: the state is rebuilt then.
-STATE_META = {"version": "1", "shingle_words": str(SHINGLE_WORDS), "num_perm": str(NUM_PERM),
+# differ) cannot be compared: the index is rebuilt then.
+STATE_META = {"version": "2", "shingle_words": str(SHINGLE_WORDS), "num_perm": str(NUM_PERM),
               "seed": str(SEED), "scheme": SCHEME, "hash": "sha1_hash32",
               "datasketch": datasketch.__version__}
-STATE_SCHEMA = pa.schema([
-    ("url", pa.string()), ("content_hash", pa.string()), ("n_shingles", pa.int32()),
-    ("province_named", pa.bool_()), ("signature", pa.list_(pa.uint32(), NUM_PERM)),
-], metadata={f"vnnews.neardup.{k}": v for k, v in STATE_META.items()})
+INDEX_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER);
+CREATE TABLE IF NOT EXISTS docs (
+    id INTEGER PRIMARY KEY, url TEXT UNIQUE, file TEXT, content_hash TEXT, text_hash TEXT,
+    n_shingles INTEGER, province_named INTEGER, published INTEGER,   -- published: us, undated null
+    cluster INTEGER, dup_of TEXT, dup_cluster TEXT,                  -- marks as in the file
+    signature BLOB);
+CREATE INDEX IF NOT EXISTS docs_file ON docs (file);
+CREATE INDEX IF NOT EXISTS docs_cluster ON docs (cluster);
+CREATE TABLE IF NOT EXISTS bands (key INTEGER, doc INTEGER, PRIMARY KEY (key, doc)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS dirty (doc INTEGER PRIMARY KEY);        -- to recompute
+CREATE TABLE IF NOT EXISTS dirty_clusters (cluster INTEGER PRIMARY KEY);
+"""
+READ_COLUMNS = ["url", "content_hash", "published_at", "province", "title", "text",
+                "dup_of", "dup_cluster"]
+SQL_CHUNK = 900        # bound parameters per statement
 
 _WORD = re.compile(r"\w+")
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
@@ -106,12 +129,6 @@ def province_named(province: str | None, title: str | None, text: str | None) ->
 
 
 # -- similarity ----------------------------------------------------------------------
-def bands() -> tuple[int, int]:
-    """(bands, rows per band) that datasketch's MinHashLSH picks for LSH_THRESHOLD."""
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    return lsh.b, lsh.r
-
-
 def candidate_pairs(signatures: np.ndarray, usable: np.ndarray) -> np.ndarray:
     """Index pairs (i < j) that share at least one LSH band, as an (m, 2) int64 array."""
     rows = np.flatnonzero(usable)  # empty texts all share the "no shingle" signature
@@ -175,41 +192,37 @@ def cluster_marks(nodes: dict, labels: np.ndarray) -> tuple[list, list]:
     return dup_of, dup_cluster
 
 
-# -- state ---------------------------------------------------------------------------
+# -- the index -----------------------------------------------------------------------
 def state_path(directory: str | Path) -> Path:
     return Path(directory) / STATE_DIR / STATE_FILE
 
 
-def load_state(directory: str | Path) -> pa.Table:
-    """The saved signatures, or an empty table when absent or made under other settings."""
-    path = state_path(directory)
-    if not path.exists():
-        return STATE_SCHEMA.empty_table()
-    with pa.OSFile(str(path), "rb") as source:  # read into memory: the file may be replaced
-        table = pa.ipc.open_file(source).read_all()
-    if not table.schema.equals(STATE_SCHEMA, check_metadata=True):
-        logger.info("near-duplicate state %s is from other settings: rebuilding", path)
-        return STATE_SCHEMA.empty_table()
-    return table
+def open_index(directory: Path) -> sqlite3.Connection:
+    """The index, emptied first when it was made under other settings."""
+    (directory / STATE_DIR / LEGACY_STATE_FILE).unlink(missing_ok=True)
+    db = sqlite3.connect(state_path(directory), isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.executescript(INDEX_SCHEMA)
+    meta = dict(db.execute("SELECT name, value FROM meta"))
+    if meta != STATE_META:
+        if meta:
+            logger.info("near-duplicate index %s is from other settings: rebuilding", directory)
+        with transaction(db):
+            for table in ("meta", "files", "docs", "bands", "dirty", "dirty_clusters"):
+                db.execute(f"DELETE FROM {table}")
+            db.executemany("INSERT INTO meta VALUES (?, ?)", STATE_META.items())
+    return db
 
 
-def save_state(directory: str | Path, table: pa.Table) -> None:
-    """Atomic like the corpus files: temp dot-file, fsync, rename, fsync the directory."""
-    path = state_path(directory)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, STATE_SCHEMA) as writer:
-        writer.write_table(table.cast(STATE_SCHEMA))
-    _fsync(tmp)
-    os.replace(tmp, path)
-    _fsync(path.parent)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+@contextmanager
+def transaction(db: sqlite3.Connection):
+    db.execute("BEGIN IMMEDIATE")
     try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 @contextmanager
@@ -221,106 +234,191 @@ def _locked(directory: Path):
         yield
 
 
-# -- the corpus ----------------------------------------------------------------------
-MARK_COLUMNS = ["url", "content_hash", "published_at", "dup_of", "dup_cluster"]
+@functools.cache
+def bands() -> tuple[int, int]:
+    """(bands, rows per band) that datasketch's MinHashLSH picks for LSH_THRESHOLD."""
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
 
 
-def corpus_rows(directory: Path) -> tuple[list[str], pa.Table]:
-    """(file paths, one table of MARK_COLUMNS + `file` index) of every committed row."""
-    paths = sorted(scan(directory).files)
-    parts = []
-    for index, path in enumerate(paths):
-        table = pq.read_table(path, columns=MARK_COLUMNS, schema=SCHEMA)
-        parts.append(table.append_column("file", pa.repeat(pa.scalar(index, pa.int32()), len(table))))
-    empty = pa.schema([*(SCHEMA.field(c) for c in MARK_COLUMNS), ("file", pa.int32())]).empty_table()
-    return paths, pa.concat_tables(parts) if parts else empty
+def band_keys(signature: np.ndarray) -> list[int]:
+    """One 64-bit key per LSH band: the band's number and values, hashed."""
+    n_bands, width = bands()
+    return [int.from_bytes(hashlib.blake2b(bytes([b]) + signature[b * width:(b + 1) * width].tobytes(),
+                                           digest_size=8).digest(), "little", signed=True)
+            for b in range(n_bands)]
 
 
-def sketch_new(paths: list[str], rows: pa.Table, state: pa.Table) -> pa.Table:
-    """Signatures of the rows the state lacks (new URL, or text changed), file by file."""
-    known = dict(zip(state.column("url").to_pylist(), state.column("content_hash").to_pylist()))
-    urls, hashes = rows.column("url").to_pylist(), rows.column("content_hash").to_pylist()
-    missing = {u for u, h in zip(urls, hashes) if u not in known or known[u] != h}
-    files = sorted({f for u, f in zip(urls, rows.column("file").to_pylist()) if u in missing})
-    new = {name: [] for name in STATE_SCHEMA.names}
-    for index in files:
-        table = pq.read_table(paths[index], columns=["url", "content_hash", "province", "title", "text"])
-        for row in table.to_pylist():
-            if row["url"] in missing:
-                missing.discard(row["url"])  # a URL twice in the corpus is sketched once
-                _add_sketch(new, row)
-    return _state_table(new)
+def in_chunks(db, query: str, values) -> list[tuple]:
+    """`query` with one `IN (%s)` over many values, a chunk at a time."""
+    values, found = list(values), []
+    for start in range(0, len(values), SQL_CHUNK):
+        chunk = values[start:start + SQL_CHUNK]
+        found += db.execute(query % ",".join("?" * len(chunk)), chunk).fetchall()
+    return found
 
 
-def _add_sketch(columns: dict, row: dict) -> None:
+# -- phase 1: what changed in the corpus ---------------------------------------------
+def ingest(db, directory: Path) -> int:
+    """Index the files that are new, changed or gone since the last update; returns how
+    many texts were sketched. Touched articles and clusters are queued in `dirty*`."""
+    seen = {path: (mtime, size) for path, mtime, size in db.execute("SELECT * FROM files")}
+    on_disk = {}
+    for path in corpus_files(directory):
+        stat = path.stat()
+        on_disk[path.relative_to(directory).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+    for rel in sorted(set(seen) - set(on_disk)):
+        remove_file_docs(db, rel, keep=set())
+        db.execute("DELETE FROM files WHERE path = ?", (rel,))
+    sketched = 0
+    for rel, stamp in sorted(on_disk.items()):
+        if seen.get(rel) != stamp:
+            sketched += ingest_file(db, directory / rel, rel)
+            db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", (rel, *stamp))
+    return sketched
+
+
+def ingest_file(db, path: Path, rel: str) -> int:
+    rows = pq.read_table(path, columns=READ_COLUMNS, schema=SCHEMA).to_pylist()
+    remove_file_docs(db, rel, keep={row["url"] for row in rows})
+    return sum(ingest_row(db, row, rel) for row in rows)
+
+
+def ingest_row(db, row: dict, rel: str) -> int:
+    """1 if the row's text was sketched (new, or its text or date changed), else 0."""
+    text_hash = hashlib.blake2b((row["text"] or "").encode(), digest_size=8).hexdigest()
+    published = _micros(row["published_at"])
+    found = db.execute("SELECT id, file, text_hash, published FROM docs WHERE url = ?",
+                       (row["url"],)).fetchone()
+    if found and found[1] != rel:
+        return 0                   # a URL twice in the corpus is indexed once, where first seen
+    if found and (found[2], found[3]) == (text_hash, published):
+        db.execute("UPDATE docs SET dup_of = ?, dup_cluster = ? WHERE id = ?",
+                   (row["dup_of"], row["dup_cluster"], found[0]))
+        return 0
+    if found:
+        remove_doc(db, found[0])
+    add_doc(db, row, rel, text_hash, published)
+    return 1
+
+
+def _micros(when) -> int | None:
+    return None if when is None else int(pa.scalar(when, pa.timestamp("us", tz="UTC")).value)
+
+
+def add_doc(db, row: dict, rel: str, text_hash: str, published: int | None) -> None:
     signature, count = sketch(row["text"])
-    columns["url"].append(row["url"])
-    columns["content_hash"].append(row["content_hash"])
-    columns["n_shingles"].append(count)
-    columns["province_named"].append(province_named(row["province"], row["title"], row["text"]))
-    columns["signature"].append(signature)
+    doc = db.execute(
+        "INSERT INTO docs (url, file, content_hash, text_hash, n_shingles, province_named, "
+        "published, dup_of, dup_cluster, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (row["url"], rel, row["content_hash"], text_hash, count,
+         province_named(row["province"], row["title"], row["text"]), published,
+         row["dup_of"], row["dup_cluster"], signature.tobytes())).lastrowid
+    db.execute("UPDATE docs SET cluster = id WHERE id = ?", (doc,))
+    if count:                      # empty texts all share the "no shingle" signature
+        db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)",
+                       [(key, doc) for key in band_keys(signature)])
+    db.execute("INSERT OR IGNORE INTO dirty VALUES (?)", (doc,))
 
 
-def _state_table(columns: dict) -> pa.Table:
-    flat = np.concatenate(columns["signature"]) if columns["signature"] else np.empty(0, np.uint32)
-    arrays = [pa.array(columns[name], STATE_SCHEMA.field(name).type)
-              for name in ("url", "content_hash", "n_shingles", "province_named")]
-    arrays.append(pa.FixedSizeListArray.from_arrays(pa.array(flat, pa.uint32()), NUM_PERM))
-    return pa.Table.from_arrays(arrays, schema=STATE_SCHEMA)
+def remove_doc(db, doc: int) -> None:
+    """Forget an article; its cluster is recomputed (it may fall apart without it)."""
+    cluster, blob = db.execute("SELECT cluster, signature FROM docs WHERE id = ?", (doc,)).fetchone()
+    db.executemany("DELETE FROM bands WHERE key = ? AND doc = ?",
+                   [(key, doc) for key in band_keys(np.frombuffer(blob, np.uint32))])
+    db.execute("DELETE FROM docs WHERE id = ?", (doc,))
+    db.execute("DELETE FROM dirty WHERE doc = ?", (doc,))
+    db.execute("INSERT OR IGNORE INTO dirty_clusters VALUES (?)", (cluster,))
 
 
-def merge_state(state: pa.Table, new: pa.Table, rows: pa.Table) -> pa.Table:
-    """Old signatures still in the corpus (and not re-sketched) plus the new ones, by URL."""
-    keep = pc.and_(pc.is_in(state.column("url"), rows.column("url")),
-                   pc.invert(pc.is_in(state.column("url"), new.column("url"))))
-    merged = pa.concat_tables([state.filter(keep), new])
-    return merged.take(pc.sort_indices(merged, [("url", "ascending")]))
+def remove_file_docs(db, rel: str, keep: set[str]) -> None:
+    for doc, url in db.execute("SELECT id, url FROM docs WHERE file = ?", (rel,)).fetchall():
+        if url not in keep:
+            remove_doc(db, doc)
 
 
-def marks_by_url(state: pa.Table, rows: pa.Table) -> tuple[dict, int]:
-    """({url: (dup_of, dup_cluster)}, number of near-duplicate pairs) for the whole corpus."""
-    if not len(state):
-        return {}, 0
-    signatures = np.asarray(state.column("signature").combine_chunks().flatten()).reshape(-1, NUM_PERM)
-    sizes = state.column("n_shingles").to_numpy().astype(np.int64)
+# -- phase 2: the clusters the changes touch -----------------------------------------
+def closed_region(db) -> list[int]:
+    """The dirty articles, their LSH candidates, and every member of their clusters (and of
+    clusters that lost a member): no near-duplicate edge leaves this set."""
+    dirty = [row[0] for row in db.execute("SELECT doc FROM dirty")]
+    keys = {key for (blob,) in in_chunks(db, "SELECT signature FROM docs WHERE id IN (%s)", dirty)
+            for key in band_keys(np.frombuffer(blob, np.uint32))}
+    region = set(dirty) | {row[0] for row in in_chunks(db, "SELECT doc FROM bands WHERE key IN (%s)", keys)}
+    clusters = {row[0] for row in in_chunks(db, "SELECT cluster FROM docs WHERE id IN (%s)", region)}
+    clusters |= {row[0] for row in db.execute("SELECT cluster FROM dirty_clusters")}
+    return sorted({row[0] for row in in_chunks(db, "SELECT id FROM docs WHERE cluster IN (%s)", clusters)})
+
+
+DOC_COLUMNS = ["id", "url", "file", "content_hash", "n_shingles", "province_named", "published",
+               "dup_of", "dup_cluster", "signature"]
+
+
+def load_docs(db, ids: list[int]) -> dict[str, list]:
+    rows = in_chunks(db, f"SELECT {', '.join(DOC_COLUMNS)} FROM docs WHERE id IN (%s)", ids)
+    return {name: [row[i] for row in sorted(rows)] for i, name in enumerate(DOC_COLUMNS)}
+
+
+def region_marks(docs: dict) -> tuple[np.ndarray, list, list, int]:
+    """(cluster label per doc: its component's smallest id, dup_of, dup_cluster, pairs)."""
+    signatures = np.frombuffer(b"".join(docs["signature"]), np.uint32).reshape(-1, NUM_PERM)
+    sizes = np.array(docs["n_shingles"], dtype=np.int64)
     pairs = candidate_pairs(signatures, sizes > 0)
     pairs = pairs[containment(signatures, sizes, pairs) >= MIN_CONTAINMENT]
-    labels = components(len(state), pairs)
-    dup_of, dup_cluster = cluster_marks(_nodes(state, rows), labels)
-    urls = state.column("url").to_pylist()
-    return dict(zip(urls, zip(dup_of, dup_cluster))), len(pairs)
+    labels = components(len(sizes), pairs)
+    ids = np.array(docs["id"], dtype=np.int64)
+    smallest = np.full(labels.max() + 1, np.iinfo(np.int64).max)
+    np.minimum.at(smallest, labels, ids)
+    dup_of, dup_cluster = cluster_marks(_nodes(docs), labels)
+    return smallest[labels], dup_of, dup_cluster, len(pairs)
 
 
-def _nodes(state: pa.Table, rows: pa.Table) -> dict:
-    """The canonical-choice keys of each state row (publication time read from the corpus)."""
-    published = dict(zip(rows.column("url").to_pylist(),
-                         rows.column("published_at").cast(pa.int64()).to_pylist()))
+def _nodes(docs: dict) -> dict:
+    """The canonical-choice keys of each doc (see cluster_marks)."""
+    urls = docs["url"]
     undated = np.iinfo(np.int64).max
-    urls = state.column("url").to_pylist()
-    hashes = state.column("content_hash").to_pylist()
-    return {"url": urls, "url_rank": pc.rank(state.column("url"), tiebreaker="first").to_numpy(),
+    return {"url": urls, "url_rank": np.argsort(np.argsort(np.array(urls, dtype=object), kind="stable")),
             # the cluster id; a row without content_hash (never written by the crawler) gets one
             "content_hash": [h or hashlib.blake2b(u.encode(), digest_size=16).hexdigest()
-                             for u, h in zip(urls, hashes)],
-            "published": np.array([undated if published.get(u) is None else published[u]
-                                   for u in urls], dtype=np.int64),
-            "province_named": state.column("province_named").to_numpy(zero_copy_only=False)}
+                             for u, h in zip(urls, docs["content_hash"])],
+            "published": np.array([undated if p is None else p for p in docs["published"]], np.int64),
+            "province_named": np.array(docs["province_named"], dtype=bool)}
 
 
-def rewrite_marks(paths: list[str], rows: pa.Table, marks: dict) -> int:
-    """Rewrite, atomically, each file whose dup_of/dup_cluster differ from `marks`."""
-    stale = set()
-    for url, dup_of, cluster, file in zip(*(rows.column(c).to_pylist()
-                                            for c in ("url", "dup_of", "dup_cluster", "file"))):
-        if marks.get(url, (None, None)) != (dup_of, cluster):
-            stale.add(file)
-    for index in sorted(stale):
-        write_atomic(_marked(pq.read_table(paths[index], schema=SCHEMA), marks), Path(paths[index]))
-    return len(stale)
+def recompute(db, directory: Path) -> tuple[int, int]:
+    """Recompute the marks of the region the changes touch; rewrite the files whose marks
+    differ, then record them. Returns (near-duplicate pairs in the region, files rewritten)."""
+    docs = load_docs(db, closed_region(db))
+    n_pairs, stale = 0, defaultdict(dict)
+    if docs["id"]:
+        clusters, dup_of, dup_cluster, n_pairs = region_marks(docs)
+        db.executemany("UPDATE docs SET cluster = ? WHERE id = ?",
+                       zip(clusters.tolist(), docs["id"]))
+        for i, marks in enumerate(zip(dup_of, dup_cluster)):
+            if marks != (docs["dup_of"][i], docs["dup_cluster"][i]):
+                stale[docs["file"][i]][docs["url"][i]] = marks
+    for rel, marks in sorted(stale.items()):
+        rewrite_marks(db, directory, rel, marks)
+    db.execute("DELETE FROM dirty")
+    db.execute("DELETE FROM dirty_clusters")
+    return n_pairs, len(stale)
+
+
+def rewrite_marks(db, directory: Path, rel: str, marks: dict) -> None:
+    """Put new marks into one file, atomically, and remember them and the file's new stamp."""
+    path = directory / rel
+    write_atomic(_marked(pq.read_table(path, schema=SCHEMA), marks), path)
+    db.executemany("UPDATE docs SET dup_of = ?, dup_cluster = ? WHERE url = ? AND file = ?",
+                   [(d, c, url, rel) for url, (d, c) in marks.items()])
+    stat = path.stat()
+    db.execute("UPDATE files SET mtime_ns = ?, size = ? WHERE path = ?",
+               (stat.st_mtime_ns, stat.st_size, rel))
 
 
 def _marked(table: pa.Table, marks: dict) -> pa.Table:
-    found = [marks.get(url, (None, None)) for url in table.column("url").to_pylist()]
+    """The table with `marks` ({url: (dup_of, dup_cluster)}) applied; other rows keep theirs."""
+    current = zip(*(table.column(c).to_pylist() for c in ("url", "dup_of", "dup_cluster")))
+    found = [marks.get(url, (d, c)) for url, d, c in current]
     for position, name in ((0, "dup_of"), (1, "dup_cluster")):
         column = pa.array([m[position] for m in found], pa.string())
         table = table.set_column(table.schema.get_field_index(name), name, column)
@@ -328,25 +426,27 @@ def _marked(table: pa.Table, marks: dict) -> pa.Table:
 
 
 def update(directory: str | Path) -> dict:
-    """Sketch the new articles, recompute every near-duplicate mark, rewrite the files whose
-    marks changed. Idempotent; safe to re-run after a crash. Returns counts for a summary."""
+    """Index what changed in the corpus, recompute the marks it touches, rewrite the files
+    whose marks changed. Idempotent; safe to re-run after a crash. Returns counts."""
     directory = Path(directory)
     if not directory.is_dir():
         raise FileNotFoundError(f"no corpus at {directory}")
     started = time.monotonic()
     with _locked(directory):
-        paths, rows = corpus_rows(directory)
-        old = load_state(directory)
-        new = sketch_new(paths, rows, old)
-        state = merge_state(old, new, rows)
-        save_state(directory, state)  # before rewriting: a crash keeps the sketching work
-        marks, n_pairs = marks_by_url(state, rows)
-        rewritten = rewrite_marks(paths, rows, marks)
-    return summary(marks, len(rows), len(new), n_pairs, rewritten, time.monotonic() - started)
+        db = open_index(directory)
+        try:
+            with transaction(db):      # committed alone: a crash keeps the sketching work
+                sketched = ingest(db, directory)
+            with transaction(db):
+                n_pairs, rewritten = recompute(db, directory)
+            return summary(db, sketched, n_pairs, rewritten, time.monotonic() - started)
+        finally:
+            db.close()
 
 
-def summary(marks: dict, n_rows: int, n_new: int, n_pairs: int, rewritten: int, seconds: float) -> dict:
-    clusters = {c for _, c in marks.values() if c}
-    return {"articles": n_rows, "sketched": n_new, "pairs": n_pairs, "clusters": len(clusters),
-            "duplicates": sum(1 for d, _ in marks.values() if d), "files_rewritten": rewritten,
+def summary(db, sketched: int, n_pairs: int, rewritten: int, seconds: float) -> dict:
+    articles, clusters, duplicates = db.execute(
+        "SELECT COUNT(*), COUNT(DISTINCT dup_cluster), COUNT(dup_of) FROM docs").fetchone()
+    return {"articles": articles, "sketched": sketched, "pairs": n_pairs, "clusters": clusters,
+            "duplicates": duplicates, "files_rewritten": rewritten,
             "min_containment": MIN_CONTAINMENT, "seconds": round(seconds, 2)}

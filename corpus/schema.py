@@ -1,4 +1,5 @@
-"""Schema v2 of the corpus (v1 had int32 counts and no province_before_2025, lang, vi_share, layout). Every column is nullable and present in every file, so that
+"""Schema v2 of the corpus (v1 had int32 counts and no province_before_2025, lang, vi_share,
+layout, warc_file, warc_offset). Every column is nullable and present in every file, so that
 pandas, pyarrow, polars, DuckDB and Hugging Face datasets read all files as one table."""
 from __future__ import annotations
 
@@ -40,6 +41,8 @@ FIELDS = [
     ("layout", pa.string(), "article, or photo_story: captions carry most of the prose, so they are the body and stay in text too"),
     ("dup_of", pa.string(), "url of the near-duplicate cluster's canonical member (null for the canonical and for unique articles)"),
     ("dup_cluster", pa.string(), "near-duplicate cluster id: content_hash of its canonical member (null for unique articles)"),
+    ("warc_file", pa.string(), "WARC file holding the raw response the row was made from (relative to the corpus directory when inside it; null when the crawl archived nothing)"),
+    ("warc_offset", pa.int64(), "byte offset of that response record in warc_file (a gzip member: seek there and read one record)"),
 ]
 SCHEMA = pa.schema([pa.field(n, t, nullable=True) for n, t, _ in FIELDS],
                    metadata={"vnnews.schema_version": SCHEMA_VERSION})

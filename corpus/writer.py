@@ -21,13 +21,16 @@ def partition(row: dict) -> str:
     return f"{row['site']}/{month}"
 
 
-def write_atomic(table, path: Path) -> None:
+def write_atomic(table, path: Path, before_rename=None) -> None:
+    """Write to a temp dot-name, fsync, call `before_rename` (if any), rename, fsync the folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     pq.write_table(table, tmp, row_group_size=ROW_GROUP_SIZE, compression="zstd")
     with open(tmp, "rb") as handle:
         os.fsync(handle.fileno())
     crash_point("before_rename")
+    if before_rename is not None:
+        before_rename()
     os.replace(tmp, path)
     fsync_path(path.parent)
 
@@ -44,8 +47,10 @@ def fsync_path(path: Path) -> None:
 class CorpusWriter:
     """Buffers articles and commits them as new parquet files; never appends in place."""
 
-    def __init__(self, directory: str | Path, run_id: str, flush_rows: int = 1000):
+    def __init__(self, directory: str | Path, run_id: str, flush_rows: int = 1000,
+                 before_commit=None):
         self.directory = Path(directory)
+        self.before_commit = before_commit   # called with a file's rows just before its rename
         self.run_id = run_id
         self.flush_rows = flush_rows
         self.buffer: list[dict] = []
@@ -67,7 +72,8 @@ class CorpusWriter:
         for key, rows in sorted(groups.items()):
             self.sequence += 1
             path = self.directory / key / f"{self.run_id}-{self.sequence:04d}.parquet"
-            write_atomic(rows_to_table(rows), path)
+            hook = (lambda rows=rows: self.before_commit(rows)) if self.before_commit else None
+            write_atomic(rows_to_table(rows), path, before_rename=hook)
             self.files.append(path)
             committed.append((path, rows))
             self.buffer = [r for r in self.buffer if partition(r) != key]

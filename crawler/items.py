@@ -33,3 +33,5 @@ class Article:
     run_id: str | None = None                 # the crawl run that produced the row
     extraction: str | None = None             # "site-rules" or "generic": which extractor made it
     layout: str = "article"                   # "photo_story": the captions are the body
+    warc_file: str | None = None              # WARC file holding the raw response (see _warc/)
+    warc_offset: int | None = None            # byte offset of its record in warc_file

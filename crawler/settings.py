@@ -1,7 +1,8 @@
 """Scrapy settings: the only place where crawler/, pipelines/ and corpus/ are wired together.
 
 Our own settings use one prefix per feature: VNNEWS_* (run), CORPUS_* (output),
-QUALITY_* (gate), TOKENIZE_* (segmentation), PROGRESS_* (terminal/log progress).
+QUALITY_* (gate), TOKENIZE_* (segmentation), PROGRESS_* (terminal/log progress),
+ARCHIVE_* (raw WARC archive), REDIS_* (a crawl shared by several workers).
 """
 from crawler import __version__
 
@@ -64,8 +65,13 @@ ITEM_PIPELINES = {
     "pipelines.captions.CaptionsPipeline": 300,
     "pipelines.quality.QualityPipeline": 400,
     "pipelines.dedup.DedupPipeline": 500,
+    "crawler.harvest.site_boilerplate.SiteBoilerplatePipeline": 550,
     "pipelines.tokenize.TokenizePipeline": 600,
     "crawler.harvest.store.CorpusPipeline": 900,
+}
+DOWNLOADER_MIDDLEWARES = {
+    # last to see a response: after redirects, retries and decompression
+    "crawler.harvest.archive.ArchiveMiddleware": 45,
 }
 EXTENSIONS = {
     "crawler.spiders.stopping.RunDeadline": 100,
@@ -85,6 +91,15 @@ QUALITY_MIN_WORDS = 80
 QUALITY_MIN_VI_SHARE = 0.3
 TOKENIZE_WORKERS = 2
 PROGRESS_INTERVAL = 30.0      # seconds between plain log lines when not on a terminal
+ARCHIVE_ENABLED = True        # raw responses to CORPUS_DIR/_warc/*.warc.gz (crawl --no-archive)
+ARCHIVE_DIR = None            # default: CORPUS_DIR/_warc
+ARCHIVE_MAX_BYTES = 256 * 1024 * 1024   # a new WARC file past this size
+# crawl --redis URL sets REDIS_URL (crawler/harvest/distributed.py)
+REDIS_PREFIX = "vnnews"       # key prefix: one per corpus sharing a Redis server
+REDIS_HEARTBEAT = 3.0         # seconds between a worker's heartbeats
+REDIS_WORKER_TTL = 15.0       # a worker silent this long is dead: its leased requests go back
+REDIS_POLL = 0.5              # seconds between an idle worker's looks at the shared queue
+REDIS_HOST_DELAY = None       # seconds between requests to one host across workers (None: DOWNLOAD_DELAY)
 
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "crawler.harvest.logformat.PageLogFormatter"   # no item dumps in the log

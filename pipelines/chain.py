@@ -1,5 +1,6 @@
-"""The cleaning chain outside Scrapy (used by `extract`, evaluation and batch rebuilds): the
-same pure steps, in the same order, as the Scrapy pipelines in crawler/settings.py."""
+"""The cleaning chain outside Scrapy (used by `extract`, evaluation, batch rebuilds and
+`rebuild` from the archive): the same pure steps, in the same order, as the Scrapy pipelines
+in crawler/settings.py."""
 from __future__ import annotations
 
 from pipelines import boilerplate, captions, normalize, quality
@@ -8,10 +9,12 @@ from pipelines.tokenize import tokenize_article_text
 
 def clean_article(article, site_phrases: tuple[str, ...] = (),
                   min_words: int = quality.MIN_WORDS, min_vi_share: float = quality.MIN_VI_SHARE):
-    """normalize -> boilerplate -> captions -> quality -> hash, in place.
-    `site_phrases`: the site's own boilerplate phrases (crawler.sites.registry).
+    """normalize -> boilerplate -> captions -> quality -> hash, in place: the article as the
+    duplicate check sees it. `site_phrases`: the site's own boilerplate phrases
+    (crawler.sites.registry).
 
-    Raises the typed drop (pipelines.drops) that would drop the article in a crawl."""
+    Raises the typed drop (pipelines.drops) that would drop the article in a crawl, or
+    pipelines.encoding.UndecodableError."""
     normalize.normalize_article(article)
     boilerplate.clean_article(article, site_phrases)
     captions.clean_article(article)

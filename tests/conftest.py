@@ -60,3 +60,32 @@ def web(tmp_path):
     shutil.copytree(WEB, root)
     with serve_web(root) as servers:
         yield root, servers
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A real redis-server on a free loopback port, stopped after the test
+    (scripts/ensure-redis.sh installs it; `make test` runs that first)."""
+    import socket
+    import time
+    server = shutil.which("redis-server")
+    assert server, "redis-server not found: run scripts/ensure-redis.sh (make test does)"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    child = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                              "--appendonly", "no", "--dir", str(tmp_path)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and child.poll() is None, "redis-server did not start"
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        child.terminate()
+        child.wait(timeout=10)

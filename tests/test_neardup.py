@@ -2,12 +2,14 @@
 deleted; the canonical member is chosen by date, province, URL, never by crawl order; files
 are rewritten atomically, only when their marks change, and a crash is repaired by re-running."""
 import importlib.util
+import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -231,27 +233,67 @@ def test_a_crash_while_rewriting_leaves_valid_files_and_rerunning_repairs(tmp_pa
     assert sum(d is not None for d, _ in marks(tmp_path).values()) == 2
 
 
-def test_state_is_rebuilt_when_missing_or_made_with_other_settings(tmp_path, monkeypatch):
+def indexed_urls(directory) -> set[str]:
+    db = sqlite3.connect(neardup.state_path(directory))
+    try:
+        return {row[0] for row in db.execute("SELECT url FROM docs")}
+    finally:
+        db.close()
+
+
+def test_index_is_rebuilt_when_missing_or_made_with_other_settings(tmp_path, monkeypatch):
     write(tmp_path, [national(), republished()])
     neardup.update(tmp_path)
     state = neardup.state_path(tmp_path)
     assert state.exists() and not list(state.parent.glob("*.parquet"))  # invisible to globs
     state.unlink()
     assert neardup.update(tmp_path)["sketched"] == 2
-    monkeypatch.setattr(neardup, "STATE_SCHEMA", neardup.STATE_SCHEMA.with_metadata({"v": "0"}))
-    assert len(neardup.load_state(tmp_path)) == 0
+    assert neardup.update(tmp_path)["sketched"] == 0
+    monkeypatch.setattr(neardup, "STATE_META", {**neardup.STATE_META, "num_perm": "64"})
+    assert neardup.update(tmp_path)["sketched"] == 2
     with pytest.raises(FileNotFoundError):
         neardup.update(tmp_path / "missing")
 
 
-def test_deleted_articles_leave_the_state(tmp_path):
+def test_deleted_articles_leave_the_index_and_their_cluster(tmp_path):
     write(tmp_path, [national()], run_id="r1")
     write(tmp_path, [republished()], run_id="r2")
     neardup.update(tmp_path)
     next(p for p in corpus.files(tmp_path) if "r2" in p.name).unlink()
     result = neardup.update(tmp_path)
-    assert len(neardup.load_state(tmp_path)) == 1
+    assert indexed_urls(tmp_path) == {national().url}
     assert marks(tmp_path) == {national().url: (None, None)} and result["clusters"] == 0
+
+
+def test_a_changed_text_is_sketched_again_and_its_cluster_recomputed(tmp_path):
+    """The site-boilerplate pass rewrites a text: a link it made may go."""
+    write(tmp_path, [national(), truncated()])
+    neardup.update(tmp_path)
+    assert marks(tmp_path)[truncated().url][0] == national().url
+    path = next(p for p in corpus.files(tmp_path) if "baocantho" in str(p))
+    table = pq.read_table(path, schema=SCHEMA)
+    table = table.set_column(table.schema.get_field_index("text"), "text",
+                             pa.array(["\n".join(OTHER)], pa.string()))
+    pq.write_table(table, path)
+    result = neardup.update(tmp_path)
+    assert result["sketched"] == 1
+    assert marks(tmp_path) == {national().url: (None, None), truncated().url: (None, None)}
+
+
+def test_an_update_reads_only_changed_files_and_queries_the_index(tmp_path, monkeypatch):
+    many = [article(f"https://b.vn/{i}.html", "b", [f"Bài số {i} " + OTHER[i % 5]] + OTHER[:2])
+            for i in range(30)]
+    write(tmp_path, many[:1] + [national()], run_id="r1")
+    write(tmp_path, many[1:], run_id="r2")
+    neardup.update(tmp_path)
+    read = []
+    original = pq.read_table
+    monkeypatch.setattr(neardup.pq, "read_table", lambda path, **kw: read.append(path) or original(path, **kw))
+    write(tmp_path, [republished()], run_id="r3")
+    result = neardup.update(tmp_path)
+    assert result["sketched"] == 1 and result["articles"] == 32
+    assert {Path(p).name.split("-")[0] for p in read} <= {"r1", "r3"}      # no file of run r2
+    assert marks(tmp_path)[republished().url] == (national().url, national().content_hash)
 
 
 # -- quality floor -------------------------------------------------------------------

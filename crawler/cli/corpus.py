@@ -153,6 +153,7 @@ def add_compact_args(p):
 def cmd_compact(args) -> int:
     """Exit 75 (like harvest) when a run holds the corpus: compaction waits for it."""
     from corpus.compact import compact
+    from crawler.harvest import site_boilerplate
     from crawler.harvest.runlock import Locked, RunLock
     from crawler.harvest.state import STATE_FILE, HarvestState
     from corpus.writer import new_run_id
@@ -170,6 +171,7 @@ def cmd_compact(args) -> int:
             try:
                 for part in done:
                     state.replace_files(part.old, part.new, part.rows)
+                    site_boilerplate.files_replaced(args.dir, part.old, part.new)
             finally:
                 state.close()
     merged = sum(len(p.old) for p in done)

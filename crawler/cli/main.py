@@ -74,6 +74,11 @@ def add_crawl_args(p):
                         "limit below 10,000 pages, and pages of known articles do not stop the walk")
     p.add_argument("--max-runtime", metavar="DURATION", default="0",
                    help="stop cleanly after this long (e.g. 3600, 45m, 2h), before the next run is due")
+    p.add_argument("--redis", metavar="redis://HOST:PORT/DB",
+                   help="be one worker of a crawl shared through this Redis server (queue, "
+                        "seen filter, politeness, harvest state); see README 'Scaling out'")
+    p.add_argument("--no-archive", action="store_true",
+                   help="do not keep the raw responses (DIR/_warc/*.warc.gz, read by `rebuild`)")
     p.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                    help="override a Scrapy/vnnews setting (repeatable)")
     talk = p.add_mutually_exclusive_group()
@@ -114,12 +119,18 @@ def crawl_request(args, command: str = "crawl"):
         raise UserError("--max-articles must be >= 0")
     if args.listing_depth < 0:
         raise UserError("--listing-depth must be >= 0")
+    if args.redis and not args.redis.startswith(("redis://", "rediss://", "unix://")):
+        raise UserError(f"--redis {args.redis!r}: expected redis://HOST:PORT/DB")
     return CrawlRequest(out=args.out, sites=list(args.sites), start_url=args.start_url,
                         base_url=args.base_url, since=args.since, max_articles=args.max_articles,
                         max_runtime=parse_duration(args.max_runtime),
                         listing_depth=args.listing_depth, backfill=args.backfill,
-                        overrides=parse_overrides(args.settings), command=command,
-                        verbosity=args.verbosity)
+                        overrides=archive_override(args) | parse_overrides(args.settings),
+                        command=command, verbosity=args.verbosity, redis=args.redis)
+
+
+def archive_override(args) -> dict:
+    return {"ARCHIVE_ENABLED": False} if args.no_archive else {}
 
 
 def parse_overrides(pairs: list[str]) -> dict:
@@ -152,6 +163,7 @@ def cmd_crawl(args) -> int:
 def run_and_report(request) -> int:
     """Run a crawl, print its summary (one line per site and one for the run; -v: detailed;
     -q: none); the exit code comes from the outcome (see README)."""
+    from crawler.harvest.distributed import RedisUnavailable
     from crawler.harvest.runner import OutputError, run_crawl
     from crawler.harvest.summary import format_summary
     check_writable(request.out)
@@ -159,6 +171,8 @@ def run_and_report(request) -> int:
         result = run_crawl(request)
     except OutputError as exc:
         raise CommandFailed(str(exc)) from None
+    except RedisUnavailable as exc:
+        raise UserError(str(exc)) from None
     if request.verbosity >= 0:
         print(format_summary(result, request.out, detailed=request.verbosity > 0))
     if result.exit_code:
@@ -280,4 +294,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # Commands defined in their own modules register themselves on import.
-from crawler.cli import harvest, sites  # noqa: E402,F401
+from crawler.cli import harvest, rebuild, sites  # noqa: E402,F401

@@ -111,7 +111,8 @@ def probe_live(site_ids: list[str], base_url: str | None = None,
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.setdict({"ITEM_PIPELINES": {}, "EXTENSIONS": {"crawler.harvest.progress.Progress": None},
-                      "LOG_LEVEL": "WARNING", **(overrides or {})}, priority="cmdline")
+                      "ARCHIVE_ENABLED": False, "LOG_LEVEL": "WARNING", **(overrides or {})},
+                     priority="cmdline")
     pages = {s: ProbedPages(s) for s in site_ids}
 
     def collect(item, response, spider):

@@ -51,6 +51,7 @@ class CrawlRequest:
     overrides: dict = field(default_factory=dict)
     command: str = "crawl"
     verbosity: int = 0            # -1 quiet, 0 normal (nothing on stderr while it runs), 1 verbose
+    redis: str | None = None      # redis://HOST:PORT/DB: one worker of a shared crawl
 
     def site_ids(self) -> list[str]:
         return list(self.sites) + (["generic"] if self.start_url else [])
@@ -81,6 +82,8 @@ def build_settings(request: CrawlRequest, run_id: str) -> Settings:
               "VNNEWS_MAX_RUNTIME": request.max_runtime}
     if request.since:
         values["VNNEWS_SINCE"] = request.since
+    if request.redis:
+        values["REDIS_URL"] = request.redis
     if request.listing_depth:
         values["VNNEWS_LISTING_DEPTH"] = request.listing_depth
     if request.backfill:
@@ -132,14 +135,17 @@ def _run_locked(request: CrawlRequest, run_id: str, deadline: float | None) -> C
     settings = build_settings(request, run_id)
     setup_logging(log_file, settings.get("LOG_LEVEL"), request.verbosity)
     started = start_manifest(request, run_id, log_file)
-    state = prepare_state(request.out)
+    shared = join_shared_crawl(settings) if request.redis else None
+    state = prepare_state(request.out, shared)
     try:
         if deadline:     # the crawl gets what the start-up left of --max-runtime
             settings.set("VNNEWS_MAX_RUNTIME", max(0.1, deadline - time.monotonic()), "cmdline")
-        stats = crawl(request, settings, state)
+        stats = crawl(request, settings, state, shared)
         result, reports = assess(request, run_id, stats, state, log_file)
     finally:
         state.close()
+        if shared:
+            shared.leave()
     post_process(request.out, result, settings.getint("TOKENIZE_WORKERS"),
                  settings.getint("CORPUS_COMPACT_MIN_FILES"), deadline)
     write_manifest(request.out, run_id, finished_manifest(started, result, reports, result.warnings))
@@ -201,6 +207,7 @@ def compact_partitions(out: Path, min_files: int) -> int:
     """Merge partitions that reached `min_files` files (0: never), keeping the state's file
     list in step; the run lock is held, so no reader of ours writes meanwhile."""
     from corpus.compact import compact
+    from crawler.harvest import site_boilerplate
     if min_files < 1:
         return 0
     done = compact(out, min_files)
@@ -208,6 +215,7 @@ def compact_partitions(out: Path, min_files: int) -> int:
     try:
         for part in done:
             state.replace_files(part.old, part.new, part.rows)
+            site_boilerplate.files_replaced(out, part.old, part.new)
     finally:
         state.close()
     return len(done)
@@ -226,22 +234,32 @@ def start_manifest(request: CrawlRequest, run_id: str, log_file: Path) -> dict:
     return started
 
 
-def prepare_state(out: Path) -> HarvestState:
-    """Under the lock: drop temp files of a crashed run, import files it committed unmarked."""
+def join_shared_crawl(settings: Settings):
+    from crawler.harvest.distributed import join
+    return join(settings)
+
+
+def prepare_state(out: Path, shared=None) -> HarvestState:
+    """Under the lock: drop temp files of a crashed run, import files it committed unmarked.
+    In a shared crawl the state is mirrored to Redis (crawler/harvest/distributed.py)."""
+    from crawler.harvest.distributed import SharedState
     removed = remove_stale_temp_files(out)
-    state = HarvestState(out)
+    state = SharedState(out, shared) if shared else HarvestState(out)
     imported = state.reconcile()
+    if shared:
+        state.publish()
     if removed or imported:
         logger.info("recovered from an interrupted run: %d temp files removed, %d committed "
                     "files imported into the state", removed, imported)
     return state
 
 
-def crawl(request: CrawlRequest, settings: Settings, state: HarvestState) -> dict:
+def crawl(request: CrawlRequest, settings: Settings, state: HarvestState, shared=None) -> dict:
     from crawler.spiders.news import NewsSpider
     process = AsyncCrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     crawler.vnnews_state = state
+    crawler.vnnews_shared = shared
     process.crawl(crawler, site=",".join(request.sites) or None, start_url=request.start_url,
                   base_url=request.base_url, since=request.since,
                   max_articles=request.max_articles)

@@ -1,103 +1,273 @@
-"""Site-level boilerplate learning: short lines that recur on many pages of one site (a
-menu or footer line, a "most read" headline, a standard sign-off that no rule names) are
-removed from `text`, and the rows they were in are re-tokenised.
+"""Site-level boilerplate learning: short lines that recur on many pages of one site (a menu or
+footer line, a "most read" headline, a standard sign-off that no rule names) are removed from
+`text`.
 
-It runs over the whole corpus at the end of every crawl (under the run lock), so its result
-depends only on the set of pages, never on the order they were fetched in: a line found on
-MIN_PAGES pages of a site is removed from every page of that site, earlier runs included.
-Near-duplicate copies (dup_of set) do not count, so a story republished on one site cannot
-make its own paragraphs look like boilerplate. The lead is never removed. What was learned
-is written to DIR/_boilerplate/<site>.json for inspection.
+The rule: a line of at most MAX_WORDS words found on MIN_PAGES or more distinct pages of a
+site is removed from every page of that site; the lead is never removed. Pages are counted
+from their raw extracted text (as the item pipelines leave it, before this removal), so the
+result depends only on the set of pages, never on the order they were crawled in.
+
+The evidence is kept, never recomputed: DIR/_boilerplate/evidence.sqlite holds, per site and
+line key, how many pages carry it and, until it reaches MIN_PAGES, which ones (so that those
+can be cleaned when it does). The work is incremental:
+
+- during a crawl, `SiteBoilerplatePipeline` (before tokenisation, so each row is tokenised
+  once) stages the raw line keys of each article and removes the lines already learned;
+- at the end of the crawl, `update()` counts the pages of the parquet files committed since
+  the last update, and cleans (and re-tokenises) only rows holding a line that was not yet
+  learned when they were written: the new rows and the pages waiting on a line that just
+  reached MIN_PAGES. Its cost grows with what is new, not with the corpus.
+
+`content_hash` is not changed by this pass: it stays the exact-duplicate key of the text as
+extracted, which is what the next crawl's duplicate check computes. What was learned is
+written to DIR/_boilerplate/<site>.json for inspection.
 """
 from __future__ import annotations
 
 import json
 import os
-from collections import Counter, defaultdict
+import sqlite3
+from collections import defaultdict
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from corpus.reader import scan
+from corpus.reader import files as corpus_files
 from corpus.schema import SCHEMA
 from corpus.writer import write_atomic
-from pipelines.normalize import content_hash
+from pipelines.items import any_item
 from pipelines.text_keys import line_key
 
 MIN_PAGES = 5          # a line on this many distinct pages of a site is boilerplate...
 MAX_WORDS = 30         # ...when it is short: article paragraphs are long and unique
 STATE_DIR = "_boilerplate"
+EVIDENCE_FILE = "evidence.sqlite"
 POOL_MIN_TEXTS = 50    # below this, starting worker processes costs more than it saves
-READ_COLUMNS = ["url", "site", "lead", "text", "dup_of"]
+READ_COLUMNS = ["url", "site", "lead", "text"]
+EVIDENCE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS staged (   -- raw line keys of articles not yet counted
+    url TEXT, site TEXT, key TEXT, PRIMARY KEY (url, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY) WITHOUT ROWID;   -- pages counted
+CREATE TABLE IF NOT EXISTS lines (    -- waiting: [[url, file], ...] while pages < MIN_PAGES
+    site TEXT, key TEXT, pages INTEGER, waiting TEXT, PRIMARY KEY (site, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS counted_files (path TEXT PRIMARY KEY) WITHOUT ROWID;
+"""
 
 
-def page_lines(row: dict) -> set[str]:
+def page_lines(text: str | None, lead: str | None) -> set[str]:
     """Keys of the short lines of a page that may count as boilerplate (not its lead)."""
-    if row["dup_of"]:
-        return set()
-    return {line_key(line) for line in (row["text"] or "").splitlines()
-            if len(line.split()) <= MAX_WORDS and line != row["lead"]} - {""}
+    return {line_key(line) for line in (text or "").splitlines()
+            if len(line.split()) <= MAX_WORDS and line != lead} - {""}
 
 
-def learn(rows) -> dict[str, int]:
-    """{line key: pages} of the lines found on at least MIN_PAGES of these pages."""
-    pages = Counter()
-    for row in rows:
-        pages.update(page_lines(row))
-    return {key: n for key, n in sorted(pages.items()) if n >= MIN_PAGES}
+def cleaned(text: str | None, lead: str | None, repeated) -> str:
+    """`text` without the lines whose key is in `repeated` (the lead stays)."""
+    lines = (text or "").splitlines()
+    return "\n".join(line for line in lines if line == lead or line_key(line) not in repeated)
 
 
-def cleaned(row: dict, repeated: dict[str, int]) -> str:
-    lines = (row["text"] or "").splitlines()
-    kept = [line for line in lines if line == row["lead"] or line_key(line) not in repeated]
-    return "\n".join(kept)
+class Evidence:
+    """DIR/_boilerplate/evidence.sqlite: staged keys, counted pages and files, line counts."""
+
+    def __init__(self, directory: str | Path):
+        folder = Path(directory) / STATE_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(folder / EVIDENCE_FILE, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        # No fsync per commit: staged keys can be recomputed from the text, and counts commit
+        # with the list of counted files, so a lost commit is redone by the next update.
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(EVIDENCE_SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self):
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def stage(self, url: str, site: str, keys: set[str]) -> None:
+        with self.transaction():
+            self.db.executemany("INSERT OR IGNORE INTO staged VALUES (?, ?, ?)",
+                                [(url, site, key) for key in sorted(keys)])
+
+    def learned(self, with_staged: bool = False) -> dict[str, set[str]]:
+        """{site: keys on MIN_PAGES pages or more}; with_staged: as if the staged pages
+        were counted too (a rebuild learns before it writes)."""
+        query = "SELECT site, key, pages FROM lines"
+        if with_staged:
+            query = (f"SELECT site, key, SUM(pages) FROM ({query} UNION ALL SELECT site, key, "
+                     "COUNT(*) FROM staged WHERE url NOT IN (SELECT url FROM pages) "
+                     "GROUP BY site, key) GROUP BY site, key")
+        learned = defaultdict(set)
+        for site, key, pages in self.db.execute(query):
+            if pages >= MIN_PAGES:
+                learned[site].add(key)
+        return learned
+
+    def counts(self, site: str) -> dict[str, int]:
+        return dict(self.db.execute("SELECT key, pages FROM lines WHERE site = ? AND pages >= ? "
+                                    "ORDER BY key", (site, MIN_PAGES)))
+
+    def counted_files(self) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT path FROM counted_files")}
+
+    def count_page(self, url: str, site: str, keys: set[str], file: str) -> list[tuple[str, str]]:
+        """Count one page (once, ever); returns the (url, file) of pages that were waiting on
+        a line this page brings to MIN_PAGES."""
+        if self.db.execute("INSERT OR IGNORE INTO pages VALUES (?)", (url,)).rowcount == 0:
+            return []
+        crossed = []
+        for key in sorted(keys):
+            found = self.db.execute("SELECT pages, waiting FROM lines WHERE site = ? AND key = ?",
+                                    (site, key)).fetchone()
+            pages, waiting = (found[0] + 1, json.loads(found[1] or "[]")) if found else (1, [])
+            if pages == MIN_PAGES:
+                crossed += [tuple(page) for page in waiting]
+            waiting = json.dumps(waiting + [[url, file]]) if pages < MIN_PAGES else None
+            self.db.execute("INSERT OR REPLACE INTO lines VALUES (?, ?, ?, ?)",
+                            (site, key, pages, waiting))
+        return crossed
+
+    def staged(self) -> dict[str, set[str]]:
+        keys = defaultdict(set)
+        for url, key in self.db.execute("SELECT url, key FROM staged"):
+            keys[url].add(key)
+        return keys
 
 
-def site_files(directory: Path) -> dict[str, list[str]]:
-    """{site: its parquet files}: DIR/<site>/<month>/*.parquet."""
-    files = defaultdict(list)
-    for path in sorted(scan(directory).files):
-        files[Path(path).relative_to(directory).parts[0]].append(path)
-    return files
+class SiteBoilerplatePipeline:
+    """Scrapy step, after the duplicate check and before tokenisation: stages the article's
+    raw line keys as evidence and removes the lines its site is already known to repeat."""
 
+    def __init__(self, evidence: Evidence, stats=None):
+        self.evidence, self.stats = evidence, stats
+        self.learned = evidence.learned()
 
-def site_rows(paths: list[str]):
-    """(file, row) of a site's rows, one file in memory at a time."""
-    for path in paths:
-        for row in pq.read_table(path, columns=READ_COLUMNS, schema=SCHEMA).to_pylist():
-            yield path, row
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(Evidence(crawler.settings.get("CORPUS_DIR")), crawler.stats)
+
+    @any_item
+    def process_item(self, item):
+        self.evidence.stage(item.url, item.site, page_lines(item.text, item.lead))
+        text = cleaned(item.text, item.lead, self.learned.get(item.site, ()))
+        if text != item.text and self.stats:
+            self.stats.inc_value("vnnews/site_boilerplate_rows")
+        item.text = text
+        return item
+
+    def close_spider(self, spider=None):
+        self.evidence.close()
 
 
 def update(directory: str | Path, workers: int = 2) -> dict:
-    """Learn each site's repeated lines over the whole corpus and rewrite the rows holding
-    them (atomically, file by file; re-running after a crash finishes the job). One site at a
-    time, two passes over its files: memory holds line counts, not the corpus."""
+    """Count the pages of the files committed since the last update, then clean (and
+    re-tokenise) the rows holding a line learned since they were written. Rewrites are
+    atomic, file by file, and the evidence is committed after them: re-running after a crash
+    finishes the job."""
     directory = Path(directory)
-    learned, changes = {}, defaultdict(dict)          # changes: file -> {url: new text}
-    for site, paths in site_files(directory).items():
-        learned[site] = repeated = learn(row for _, row in site_rows(paths))
-        if not repeated:
+    evidence = Evidence(directory)
+    try:
+        with evidence.transaction():
+            new, crossed = count_new_files(directory, evidence)
+            learned = evidence.learned()
+            changes = text_changes(new + waiting_rows(directory, crossed), learned)
+            rewrite(directory, changes, workers)
+            evidence.db.execute("DELETE FROM staged")   # what is left never reached a file
+        save_learned(directory, evidence, {row["site"] for _, row in new})
+        return {"sites": len(learned), "lines": sum(map(len, learned.values())),
+                "pages_counted": len(new), "rows_cleaned": sum(map(len, changes.values())),
+                "files_rewritten": len(changes)}
+    finally:
+        evidence.close()
+
+
+def files_replaced(directory: str | Path, old: list[str], new: str) -> None:
+    """A compaction merged the files `old` into `new` (same rows, paths relative to the
+    corpus): pages waiting on a line now wait in `new`, and `new` counts as counted when all
+    of `old` were (its rows were counted and cleaned already)."""
+    if not (Path(directory) / STATE_DIR / EVIDENCE_FILE).exists():
+        return
+    evidence = Evidence(directory)
+    gone = set(old)
+    try:
+        with evidence.transaction():
+            if gone <= evidence.counted_files():
+                evidence.db.execute("INSERT OR IGNORE INTO counted_files VALUES (?)", (new,))
+            evidence.db.executemany("DELETE FROM counted_files WHERE path = ?", [(p,) for p in old])
+            rows = evidence.db.execute("SELECT site, key, waiting FROM lines WHERE waiting IS NOT NULL").fetchall()
+            for site, key, waiting in rows:
+                pages = json.loads(waiting)
+                moved = [[url, new if file in gone else file] for url, file in pages]
+                if moved != pages:
+                    evidence.db.execute("UPDATE lines SET waiting = ? WHERE site = ? AND key = ?",
+                                        (json.dumps(moved), site, key))
+    finally:
+        evidence.close()
+
+
+def count_new_files(directory: Path, evidence: Evidence):
+    """([(file, row)] of the files not counted yet, [(url, file)] of waiting pages whose line
+    reached MIN_PAGES). A page's keys are the staged raw ones, else (a file written without
+    the pipeline) those of its text."""
+    staged, done = evidence.staged(), evidence.counted_files()
+    new, crossed = [], []
+    for path in corpus_files(directory):
+        rel = path.relative_to(directory).as_posix()
+        if rel in done:
             continue
-        for path, row in site_rows(paths):
-            if (text := cleaned(row, repeated)) != (row["text"] or ""):
-                changes[path][row["url"]] = text
-    rewrite(changes, workers)
-    save_learned(directory, learned)
-    return {"sites": sum(1 for v in learned.values() if v), "lines": sum(map(len, learned.values())),
-            "rows_cleaned": sum(map(len, changes.values())), "files_rewritten": len(changes)}
+        for row in read_rows(path):
+            keys = staged.get(row["url"]) or page_lines(row["text"], row["lead"])
+            crossed += evidence.count_page(row["url"], row["site"], keys, rel)
+            new.append((rel, row))
+        evidence.db.execute("INSERT INTO counted_files VALUES (?)", (rel,))
+    return new, crossed
 
 
-def rewrite(changes: dict[str, dict[str, str]], workers: int) -> None:
+def read_rows(path: Path) -> list[dict]:
+    return pq.read_table(path, columns=READ_COLUMNS, schema=SCHEMA).to_pylist()
+
+
+def waiting_rows(directory: Path, pages: list[tuple[str, str]]) -> list[tuple[str, dict]]:
+    """(file, row) of the pages named, read file by file (files deleted since are skipped)."""
+    by_file = defaultdict(set)
+    for url, rel in pages:
+        by_file[rel].add(url)
+    return [(rel, row) for rel, urls in sorted(by_file.items()) if (directory / rel).exists()
+            for row in read_rows(directory / rel) if row["url"] in urls]
+
+
+def text_changes(rows, learned) -> dict[str, dict[str, str]]:
+    """{file: {url: cleaned text}} of the rows the learned lines change."""
+    changes = defaultdict(dict)
+    for rel, row in rows:
+        text = cleaned(row["text"], row["lead"], learned.get(row["site"], ()))
+        if text != (row["text"] or ""):
+            changes[rel][row["url"]] = text
+    return changes
+
+
+def rewrite(directory: Path, changes: dict[str, dict[str, str]], workers: int) -> None:
+    """Put the new texts (and their tokens) into their files, atomically."""
     from pipelines.tokenize import TokenizerPool
     texts = [t for file_changes in changes.values() for t in file_changes.values()]
     if not texts:
         return
     with TokenizerPool(workers if len(texts) > POOL_MIN_TEXTS else 0) as pool:
         tokenized = dict(zip(texts, pool.map(texts)))
-    for path, file_changes in sorted(changes.items()):
+    for rel, file_changes in sorted(changes.items()):
+        path = directory / rel
         table = pq.read_table(path, schema=SCHEMA)
-        write_atomic(_replaced(table, file_changes, tokenized), Path(path))
+        write_atomic(_replaced(table, file_changes, tokenized), path)
 
 
 def _replaced(table: pa.Table, file_changes: dict[str, str], tokenized: dict) -> pa.Table:
@@ -106,16 +276,14 @@ def _replaced(table: pa.Table, file_changes: dict[str, str], tokenized: dict) ->
         if row["url"] in file_changes:
             row["text"] = file_changes[row["url"]]
             row["tokens"], row["n_words"], row["n_sentences"] = tokenized[row["text"]]
-            row["content_hash"] = content_hash(row["text"])
     return pa.Table.from_pylist(rows, schema=SCHEMA)
 
 
-def save_learned(directory: Path, learned: dict) -> None:
-    folder = directory / STATE_DIR
-    folder.mkdir(exist_ok=True)
-    for site, lines in learned.items():
-        path = folder / f"{site}.json"
+def save_learned(directory: Path, evidence: Evidence, sites) -> None:
+    for site in sorted(sites):
+        path = directory / STATE_DIR / f"{site}.json"
         tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(json.dumps({"min_pages": MIN_PAGES, "max_words": MAX_WORDS, "lines": lines},
-                                  ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.write_text(json.dumps({"min_pages": MIN_PAGES, "max_words": MAX_WORDS,
+                                   "lines": evidence.counts(site)}, ensure_ascii=False, indent=1),
+                       encoding="utf-8")
         os.replace(tmp, path)

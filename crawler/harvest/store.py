@@ -48,7 +48,8 @@ class CorpusPipeline:
         self.state = state_for(crawler)
         self.max_articles = settings.getint("VNNEWS_MAX_ARTICLES", 0)
         self.writer = CorpusWriter(settings.get("CORPUS_DIR"), run_id_for(crawler),
-                                   settings.getint("CORPUS_FLUSH_ROWS", 50))
+                                   settings.getint("CORPUS_FLUSH_ROWS", 50),
+                                   before_commit=getattr(self.state, "before_commit", None))
         self.flush_seconds = settings.getfloat("CORPUS_FLUSH_SECONDS", 30.0)
         self.timer = task.LoopingCall(self.flush)
         self.saved: dict[str, int] = {}

@@ -63,9 +63,10 @@ def detailed_summary(result, out: Path) -> str:
     errors = stats_under(stats, "vnnews/errors/")
     if errors:
         lines.append("errors: " + _counts(errors))
-    if result.boilerplate.get("rows_cleaned"):
-        lines.append(f"site boilerplate: {result.boilerplate['lines']} repeated lines learned, "
-                     f"removed from {result.boilerplate['rows_cleaned']} rows")
+    cleaned = stats.get("vnnews/site_boilerplate_rows", 0) + result.boilerplate.get("rows_cleaned", 0)
+    if cleaned:
+        lines.append(f"site boilerplate: {result.boilerplate.get('lines', 0)} repeated lines "
+                     f"learned, removed from {cleaned} new or earlier rows")
     if result.neardup:
         lines.append(f"near-duplicates in corpus: {result.neardup['duplicates']} rows in "
                      f"{result.neardup['clusters']} clusters (marked in dup_of / dup_cluster)")

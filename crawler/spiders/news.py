@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 import scrapy
 from scrapy import signals
 
+from crawler.pages import extract_article
 from crawler.spiders import discovery
 from crawler.sites.registry import RegistryError, Site, generic_site, get_site, rebase_url
 from corpus.schema import utc_now
@@ -83,14 +84,7 @@ class NewsSpider(scrapy.Spider):
         return self.confinement.allows(site.id, self.fetch_url(site, url))
 
     def public_url(self, site: Site, url: str) -> str:
-        """The URL on the site's own domain, for a page fetched from a base_url."""
-        base = self.bases.get(site.id)
-        if not base or urlsplit(url).netloc != urlsplit(base).netloc:
-            return url
-        origin = urlsplit(site.start_urls[0] if site.start_urls else f"https://{site.domains[0]}")
-        parts = urlsplit(url)
-        path = parts.path.removeprefix(urlsplit(base).path.rstrip("/")) or "/"
-        return urlunsplit((origin.scheme, origin.netloc, path, parts.query, ""))
+        return public_url(site, self.bases.get(site.id), url)
 
     # -- requests ----------------------------------------------------------------------
     async def start(self):
@@ -131,7 +125,8 @@ class NewsSpider(scrapy.Spider):
                 self.incremental.leave_unfinished(page)
                 return
             self.incremental.link(page, public)
-            yield self.request(site, url, self.parse_article, kind="article", source=page)
+            yield self.request(site, url, self.parse_article, kind="article", source=page,
+                               linked=public)
 
     @staticmethod
     def article_link(site: Site, url: str) -> str:
@@ -262,7 +257,9 @@ class NewsSpider(scrapy.Spider):
     async def parse_article(self, response):
         self.count_response(response)
         site = self.site_of(response)
-        crawled_at = utc_now()
+        archived = response.meta.get("warc")      # set by crawler.harvest.archive
+        # the archive's WARC-Date: a rebuild resolves relative dates against the same time
+        crawled_at = archived.date if archived else utc_now()
         try:
             article = await self.parser.parse(response.body, declared_charset(response),
                                               response.url, None if site.id == "generic" else site,
@@ -270,11 +267,11 @@ class NewsSpider(scrapy.Spider):
         except PageDropped as drop:
             self.count_drop(drop.reason, response, str(drop))
             return
-        article.url = self.public_url(site, article.url)
+        place_on_site(article, site, self.bases.get(site.id))
         # As linked, before redirects: the key that stops the next run requesting it again.
         article.fetched_url = self.linked_urls(site, response)[0]
-        article.site, article.province = site.id, site.province
-        article.province_before_2025 = site.province_before_2025
+        if archived:
+            article.warc_file, article.warc_offset = archived.file, archived.offset
         article.crawled_at = crawled_at
         article.run_id = run_id_for(self.crawler)
         yield article
@@ -361,6 +358,37 @@ class NewsSpider(scrapy.Spider):
 
 
 def declared_charset(response) -> str | None:
-    declared = response.headers.get("Content-Type", b"").decode("latin-1")
-    return declared.split("charset=")[-1].strip() if "charset=" in declared else None
+    return charset_of(response.headers.get("Content-Type", b"").decode("latin-1"))
+
+
+def charset_of(content_type: str) -> str | None:
+    """The charset a Content-Type header declares, if any."""
+    return content_type.split("charset=")[-1].strip() if "charset=" in content_type else None
+
+
+def public_url(site: Site, base: str | None, url: str) -> str:
+    """The URL on the site's own domain, for a page fetched from a base_url."""
+    if not base or urlsplit(url).netloc != urlsplit(base).netloc:
+        return url
+    origin = urlsplit(site.start_urls[0] if site.start_urls else f"https://{site.domains[0]}")
+    parts = urlsplit(url)
+    path = parts.path.removeprefix(urlsplit(base).path.rstrip("/")) or "/"
+    return urlunsplit((origin.scheme, origin.netloc, path, parts.query, ""))
+
+
+def place_on_site(article, site: Site, base: str | None) -> None:
+    """The site's own URL and registry fields on an extracted Article."""
+    article.url = public_url(site, base, article.url)
+    article.site, article.province = site.id, site.province
+    article.province_before_2025 = site.province_before_2025
+
+
+def article_from_html(html: str, site: Site, fetched_from: str, base: str | None, fetched_at=None):
+    """The Article of a decoded page (NoArticle if it holds none), with the site's own URLs:
+    what a rebuild from the archive (crawler/harvest/rebuild.py) does, as the crawl does.
+    `fetched_at` (aware datetime) resolves relative dates ("2 giờ trước")."""
+    article = extract_article(html, fetched_from, None if site.id == "generic" else site,
+                              fetched_at=fetched_at)
+    place_on_site(article, site, base)
+    return article
 

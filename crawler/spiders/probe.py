@@ -14,7 +14,7 @@ from scrapy.exceptions import IgnoreRequest
 
 from crawler.sites.registry import Site, get_site, rebase_url
 from crawler.spiders.discovery import listing_links
-from crawler.spiders.origins import parse_base_urls
+from crawler.spiders.origins import Confinement, parse_base_urls
 from pipelines.encoding import UndecodableError, decode_html
 
 
@@ -25,6 +25,8 @@ class ProbeSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.sites = {s: get_site(s) for s in site.split(",") if s}
         self.bases = parse_base_urls(base_url, list(self.sites))
+        # the crawl's confinement rule (ConfineMiddleware): a probe stays on its sites too
+        self.confinement = Confinement(self.sites, self.bases)
 
     async def start(self):
         for site in self.sites.values():

@@ -44,6 +44,8 @@ VNNEWS_MAX_RUNTIME = 0                 # seconds; 0 = no limit (--max-runtime)
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
 DOWNLOADER_MIDDLEWARES = {
     "crawler.spiders.guards.ConfineMiddleware": 40,
+    # the raw archive sees a response last: after redirects, retries and decompression
+    "crawler.harvest.archive.ArchiveMiddleware": 42,
     "crawler.spiders.guards.FrontierMiddleware": 45,
     "crawler.spiders.guards.LimitsMiddleware": 48,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
@@ -68,10 +70,6 @@ ITEM_PIPELINES = {
     "crawler.harvest.site_boilerplate.SiteBoilerplatePipeline": 550,
     "pipelines.tokenize.TokenizePipeline": 600,
     "crawler.harvest.store.CorpusPipeline": 900,
-}
-DOWNLOADER_MIDDLEWARES = {
-    # last to see a response: after redirects, retries and decompression
-    "crawler.harvest.archive.ArchiveMiddleware": 45,
 }
 EXTENSIONS = {
     "crawler.spiders.stopping.RunDeadline": 100,

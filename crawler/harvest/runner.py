@@ -130,10 +130,26 @@ def run_crawl(request: CrawlRequest) -> CrawlResult:
             raise OutputError(f"output {request.out} is not writable: {reason}") from None
 
 
+def last_run_was_cut_short(out: Path) -> bool:
+    """The previous run was killed (its manifest still says running; we hold the lock now)
+    or stopped by a signal or --max-runtime before its walks ended."""
+    from crawler.harvest.manifest import load_manifests
+    runs = load_manifests(out)
+    if not runs:
+        return False
+    last = runs[-1]
+    return last.get("status") == "running" or "stop" in str(last.get("reason", "")).lower() \
+        or last.get("finish_reason") not in (None, "finished", "max_articles")
+
+
 def _run_locked(request: CrawlRequest, run_id: str, deadline: float | None) -> CrawlResult:
     log_file = request.out / "_logs" / f"{run_id}.log"
     settings = build_settings(request, run_id)
     setup_logging(log_file, settings.get("LOG_LEVEL"), request.verbosity)
+    if last_run_was_cut_short(request.out):
+        # its listing walks may have stopped half-way: a page of known articles does not
+        # prove the older pages behind it were read, so this run walks past such pages
+        settings.set("VNNEWS_RESUME_WALKS", True, "cmdline")
     started = start_manifest(request, run_id, log_file)
     shared = join_shared_crawl(settings) if request.redis else None
     state = prepare_state(request.out, shared)

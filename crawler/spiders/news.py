@@ -70,6 +70,8 @@ class NewsSpider(scrapy.Spider):
         spider.parser = ParsePool(crawler.settings.getint("VNNEWS_PARSE_WORKERS"),
                                   crawler.settings.getfloat("VNNEWS_PARSE_TIMEOUT"))
         spider.backfill = crawler.settings.getbool("VNNEWS_BACKFILL")
+        # after a run cut short (crawler/harvest/runner.py) known pages do not end a walk
+        spider.resume_walks = crawler.settings.getbool("VNNEWS_RESUME_WALKS")
         spider.listing_depth = (BACKFILL_MAX_PAGES if spider.backfill
                                 else crawler.settings.getint("VNNEWS_LISTING_DEPTH"))
         return spider
@@ -164,7 +166,7 @@ class NewsSpider(scrapy.Spider):
         public = self.public_url(site, response.url)
         yield from self.discover_feeds(site, html, response.url)
         yield from self.article_requests(site, articles, public)
-        if not self.backfill and articles and all(
+        if not (self.backfill or self.resume_walks) and articles and all(
                 self.incremental.is_known(self.public_url(site, u)) for u in articles):
             return      # a page of known articles only: older pages hold nothing new
         page = response.meta.get("page", 1)

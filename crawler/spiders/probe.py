@@ -7,13 +7,13 @@ what it sees is what a harvest would see."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 
 from crawler.sites.registry import Site, get_site, rebase_url
 from crawler.spiders.discovery import listing_links
+from crawler.spiders.news import declared_charset, public_url
 from crawler.spiders.origins import Confinement, parse_base_urls
 from pipelines.encoding import UndecodableError, decode_html
 
@@ -57,27 +57,16 @@ class ProbeSpider(scrapy.Spider):
 
     def _page(self, response) -> dict:
         """The page as the crawl decodes it, under the URL it has on the site itself."""
-        declared = response.headers.get("Content-Type", b"").decode("latin-1")
-        charset = declared.split("charset=")[-1].strip() if "charset=" in declared else None
-        item = {"site": response.meta["site"], "role": response.meta["role"],
-                "url": self._public(response), "html": None, "error": None,
+        site_id = response.meta["site"]
+        item = {"site": site_id, "role": response.meta["role"],
+                "url": public_url(self.sites[site_id], self.bases.get(site_id), response.url),
+                "html": None, "error": None,
                 "fetched_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         try:
-            item["html"] = decode_html(response.body, charset)[0]
+            item["html"] = decode_html(response.body, declared_charset(response))[0]
         except UndecodableError as exc:
             item["error"] = f"{item['role']}: undecodable: {exc}"
         return item
-
-    def _public(self, response) -> str:
-        """A page fetched from a --base-url keeps its public URL's origin (redirects kept)."""
-        site_id = response.meta["site"]
-        base = self.bases.get(site_id)
-        if not base or urlsplit(response.url).netloc != urlsplit(base).netloc:
-            return response.url
-        origin = urlsplit(response.meta["public_url"])
-        parts = urlsplit(response.url)
-        path = parts.path.removeprefix(urlsplit(base).path.rstrip("/")) or "/"
-        return urlunsplit((origin.scheme, origin.netloc, path, parts.query, ""))
 
     def on_error(self, failure):
         meta = failure.request.meta

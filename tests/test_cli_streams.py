@@ -44,3 +44,21 @@ def test_export_to_standard_output_and_runs_as_json(tmp_path, web):
     assert runs.returncode == 0
     listed = json.loads(runs.stdout)
     assert [r["status"] for r in listed] == ["finished"] and listed[0]["articles_new"] == 3
+
+
+def test_corpus_export_into_a_closed_pipe_is_silent(tmp_path):
+    """`python -m corpus export DIR --format jsonl --out - | head -1`: no error line."""
+    from corpus.writer import CorpusWriter
+    from test_corpus_readers import article
+    writer = CorpusWriter(tmp_path / "c", "r1")
+    for i in range(2000):
+        writer.add(article(i))
+    writer.flush()
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    done = subprocess.run([sys.executable, "-m", "corpus", "export", str(tmp_path / "c"),
+                           "--format", "jsonl", "--out", "-"], stdout=write_end,
+                          stderr=subprocess.PIPE, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    os.close(write_end)
+    assert done.stderr == "" and done.returncode == 141

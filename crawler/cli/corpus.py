@@ -201,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
             parser.print_help()
             return 1
         return args.func(args)
+    except BrokenPipeError:
+        from crawler.cli.main import reader_left
+        return reader_left()
     except (UserError, ValueError, OSError, pa.ArrowException) as exc:
         print(f"corpus: error: {_one_line(exc)}", file=sys.stderr)
         return 1

@@ -266,6 +266,13 @@ def use_sites_dir(folder: Path | None) -> None:
     os.environ[USER_SITES_ENV] = os.pathsep.join(filter(None, (rest, str(folder.resolve()))))
     load_registry()                      # a bad file fails here, in one line
 
+def reader_left() -> int:
+    """The reader of our output left (`| head`): say nothing, and keep the exit-time flush
+    from failing. Both command lines (vnnews, python -m corpus) end this way."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_PIPE
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -285,9 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"vnnews: {exc}", file=sys.stderr)
         return EXIT_LOCKED
     except BrokenPipeError:
-        # The reader left (`| head`): say nothing, and keep the exit-time flush from failing.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_PIPE
+        return reader_left()
     except KeyboardInterrupt:
         print("vnnews: interrupted", file=sys.stderr)
         return 130

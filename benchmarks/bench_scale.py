@@ -9,7 +9,7 @@
 2. shared crawl: --pages generated articles crawled by one Redis worker, then by two, each
    worker pinned to its own core (as on its own machine; its tokenizer worker shares that
    core); wall time from start to the last worker's exit; target >= 1.6x;
-3. sizing for README "Scaling out": articles per hour per worker (CPU-bound: a local web,
+3. sizing for docs/scaling.md: articles per hour per worker (CPU-bound: a local web,
    no politeness delay), disk per 10,000 articles, raw (WARC) and clean (parquet);
 4. rebuild of an archive of --archive generated articles (written as the crawl archives
    them) with --workers 1 and 2; target >= 1.7x;

@@ -23,8 +23,8 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 COOKIES_ENABLED = False
 RETRY_TIMES = 2
 
-# Bounds of an unattended run (README "Bounds"): no page, server or trap can hang it, blow its
-# memory or keep it going. Scrapy's defaults (1 GiB, 180 s, no budget) are for supervised use.
+# Bounds of an unattended run (docs/unattended.md, "Bounds"): no page, server or trap can
+# hang it, blow its memory or keep it going. Scrapy's defaults (1 GiB, 180 s, no budget) are for supervised use.
 DOWNLOAD_TIMEOUT = 20                  # seconds per download, the whole body included
 DOWNLOAD_MAXSIZE = 4 * 2**20           # an HTML page, also while inflating gzip/deflate/br
 DOWNLOAD_WARNSIZE = 2**20

@@ -39,7 +39,7 @@ def test_export_to_standard_output_and_runs_as_json(tmp_path, web):
     assert "exported 3 articles to -" in done.stderr
     hf = subprocess.run([sys.executable, "-m", "corpus", "export", str(out), "--format", "hf",
                          "--out", "-"], capture_output=True, text=True, env=env)
-    assert hf.returncode == 1 and "give --out FOLDER, not -" in hf.stderr
+    assert hf.returncode == 2 and "give --out FOLDER, not -" in hf.stderr
     runs = run_cli("runs", out, "--json")
     assert runs.returncode == 0
     listed = json.loads(runs.stdout)

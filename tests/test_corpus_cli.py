@@ -53,24 +53,29 @@ def test_every_command_has_help_with_an_example(capsys):
     (["export", "{dir}", "--format", "csv", "--out", "{tmp}/x.csv", "--columns", "url,nope"], "unknown column(s): nope"),
     (["export", "{dir}", "--format", "jsonl", "--out", "{tmp}/x.jsonl", "--since", "June"], "'June' is not an ISO date"),
     (["export", "{dir}", "--format", "hf", "--out", "{tmp}/hf", "--shard-rows", "0"], "--shard-rows must be >= 1"),
-    (["card", "{dir}", "--out", "/proc/no-card-here"], "/proc/no-card-here"),
 ])
 def test_user_errors_are_one_line(capsys, marked, tmp_path, args, message):
     args = [a.format(dir=marked, tmp=tmp_path) for a in args]
     code, out, err = run(capsys, *args)
-    assert code == 1 and out == ""
+    assert code == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith("corpus: error: ") and message in err, err
+
+
+def test_an_output_that_cannot_be_written_is_a_failure_not_a_usage_error(capsys, marked):
+    code, out, err = run(capsys, "card", marked, "--out", "/proc/no-card-here")
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and err.startswith("corpus: error: ") and "/proc/no-card-here" in err
 
 
 def test_module_entry_point_and_no_traceback(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-m", "corpus", "stats", tmp_path / "nope"], cwd=ROOT,
                           capture_output=True, text=True, env=env, timeout=60)
-    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.startswith("corpus: error: ")
     bare = subprocess.run([sys.executable, "-m", "corpus"], cwd=ROOT, capture_output=True,
                           text=True, env=env, timeout=60)
-    assert bare.returncode == 1 and "examples:" in bare.stdout
+    assert bare.returncode == 2 and "examples:" in bare.stdout
 
 
 def test_stats_json_counts_sites_provinces_drops_and_duplicates(capsys, marked):
@@ -106,7 +111,7 @@ def test_stats_give_the_share_of_dated_rows_per_site(capsys, tmp_path):
 def test_an_unreadable_file_is_a_one_line_error(capsys, marked):
     (marked / "thoisu" / "2025-06" / "broken.parquet").write_bytes(b"PAR1 not really")
     code, out, err = run(capsys, "stats", marked)
-    assert code == 1 and err.startswith("corpus: error: ") and err.count("\n") == 1
+    assert code == 2 and err.startswith("corpus: error: ") and err.count("\n") == 1
 
 
 def test_stats_text_says_what_is_unknown(capsys, tmp_path):

@@ -1,7 +1,10 @@
 """Command line: `python -m corpus COMMAND DIR` (stats, card, export, neardup, compact).
 
 Library first: each command is a thin layer over corpus.stats, corpus.card, corpus.export
-and corpus.neardup. User errors exit 1 with one line, "corpus: error: ...", no traceback."""
+and corpus.neardup. Exit codes follow the vnnews table: a user error (bad option, missing or
+unreadable corpus, unknown column) exits 2 and an output that cannot be written (full disk,
+read-only) exits 1, each with one line "corpus: error: ...", no traceback; 75 when a crawl
+holds the corpus (compact)."""
 from __future__ import annotations
 
 import argparse
@@ -23,7 +26,7 @@ def site_sources() -> dict:
 
 
 class UserError(Exception):
-    """A mistake of the user's (or an unreadable corpus): one line, exit 1."""
+    """A mistake of the user's (or an unreadable corpus): one line, exit 2."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -199,12 +202,15 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):
             parser.print_help()
-            return 1
+            return 2
         return args.func(args)
     except BrokenPipeError:
         from crawler.cli.main import reader_left
         return reader_left()
-    except (UserError, ValueError, OSError, pa.ArrowException) as exc:
+    except (UserError, ValueError, pa.ArrowException) as exc:
+        print(f"corpus: error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    except OSError as exc:      # writing the output failed (full disk, read-only, ...)
         print(f"corpus: error: {_one_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

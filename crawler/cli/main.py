@@ -76,7 +76,7 @@ def add_crawl_args(p):
                    help="stop cleanly after this long (e.g. 3600, 45m, 2h), before the next run is due")
     p.add_argument("--redis", metavar="redis://HOST:PORT/DB",
                    help="be one worker of a crawl shared through this Redis server (queue, "
-                        "seen filter, politeness, harvest state); see README 'Scaling out'")
+                        "seen filter, politeness, harvest state); see docs/scaling.md")
     p.add_argument("--no-archive", action="store_true",
                    help="do not keep the raw responses (DIR/_warc/*.warc.gz, read by `rebuild`)")
     p.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",

@@ -19,7 +19,7 @@ Two passes, so that each article is tokenised once: the first decodes, extracts,
 de-duplicates (in order of the WARC files, as the crawl met them) and stages each article's
 raw line keys as site-boilerplate evidence; the second removes the lines learned from all of
 them, tokenises and writes. The heavy steps run on an executor: worker processes on this
-machine (`workers`), or a Dask cluster (`cluster`, see README "Scaling out"); this process
+machine (`workers`), or a Dask cluster (`cluster`, see docs/scaling.md); this process
 reads the WARC files and ships the records, so workers need no shared filesystem. Results
 come back in input order, so the output is the same for any number of workers.
 """

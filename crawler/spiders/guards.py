@@ -1,5 +1,6 @@
-"""Downloader middlewares that keep an unattended crawl inside its bounds (README "Bounds"
-and "Confinement"), and the typed reason of every request they, or Scrapy, drop.
+"""Downloader middlewares that keep an unattended crawl inside its bounds
+(docs/unattended.md, "Bounds" and "Confinement"), and the typed reason of every request
+they, or Scrapy, drop.
 
 Order (DOWNLOADER_MIDDLEWARES in crawler/settings.py): ConfineMiddleware, FrontierMiddleware
 and LimitsMiddleware see each request first (before robots.txt is asked); RetryAfterMiddleware

@@ -1,5 +1,5 @@
-"""Where a crawl may go (the confinement rule, README "Confinement"), and the checks of the
---start-url and --base-url options that name those places.
+"""Where a crawl may go (the confinement rule, docs/unattended.md, "Confinement"), and the
+checks of the --start-url and --base-url options that name those places.
 
 A URL is on a site when its scheme is http or https and its host and port are one of:
 

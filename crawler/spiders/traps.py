@@ -1,4 +1,4 @@
-"""URL clean-up and crawl-trap detection (README "Bounds").
+"""URL clean-up and crawl-trap detection (docs/unattended.md, "Bounds").
 
 `canonical_url` strips what makes one page look like many: the fragment, session ids in the
 path (`;jsessionid=...`), and tracking and session query parameters (courlan's tracker list:

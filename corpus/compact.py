@@ -39,9 +39,11 @@ class Compacted:
     rows: list[dict] = field(default_factory=list, repr=False)   # url, site... for the state
 
 
-def needs_compaction(paths: list[Path], min_files: int) -> bool:
-    """Enough small files, or a file of an older schema version."""
-    return len(paths) >= min_files or any(_version(p) != SCHEMA_VERSION for p in paths)
+def needs_compaction(paths: list[Path], min_files: int, upgrade: bool = True) -> bool:
+    """Enough small files, or (with `upgrade`) a file of an older schema version."""
+    if len(paths) >= min_files:
+        return True
+    return upgrade and any(_version(p) != SCHEMA_VERSION for p in paths)
 
 
 def _version(path: Path) -> str | None:
@@ -56,13 +58,16 @@ def partitions(directory: Path) -> dict[Path, list[Path]]:
     return found
 
 
-def compact(directory: str | Path, min_files: int = 2, name: str = "compact") -> list[Compacted]:
-    """Merge every partition with at least `min_files` files (or an old-schema file)."""
+def compact(directory: str | Path, min_files: int = 2, name: str = "compact",
+            upgrade: bool = True) -> list[Compacted]:
+    """Merge every partition with at least `min_files` files, or, with `upgrade`, holding a
+    file of an older schema (that check reads every file's footer: `corpus compact` does it,
+    the end of a crawl does not, so its cost stays with what the crawl added)."""
     directory = Path(directory)
     remove_leftovers(directory)
     done = []
     for folder, paths in sorted(partitions(directory).items()):
-        if needs_compaction(paths, min_files):
+        if needs_compaction(paths, min_files, upgrade):
             done.append(_compact_partition(directory, folder, paths, name))
     return done
 

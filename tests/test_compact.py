@@ -77,6 +77,22 @@ def test_compact_merges_partitions_and_every_reader_agrees(tmp_path):
     assert compaction.compact(out) == []            # one current file per partition: nothing to do
 
 
+def test_the_end_of_a_crawl_counts_files_without_reading_old_ones(tmp_path, monkeypatch):
+    """Harvest-end compaction decides from the file count alone (its cost must not grow with
+    the corpus); upgrading v1 files stays with `corpus compact`."""
+    out = tmp_path / "c"
+    writer = CorpusWriter(out, "r1")
+    for n in range(3):
+        writer.add(article(n, site="demo-laocai"))
+    writer.flush()
+    old = v1_file(out)
+    monkeypatch.setattr(compaction, "_version", lambda path: pytest.fail(f"read {path}"))
+    assert compaction.compact(out, min_files=20, upgrade=False) == []
+    assert old.exists()
+    monkeypatch.undo()
+    assert [p.partition for p in compaction.compact(out, min_files=20)] == ["demo-laocai/2025-06"]
+
+
 def test_a_reader_never_sees_a_partition_twice_or_not_at_all(tmp_path):
     out = tmp_path / "c"
     rows = many_runs(out, runs=6)

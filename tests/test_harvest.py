@@ -168,3 +168,21 @@ def test_max_runtime_stops_cleanly(web, tmp_path):
     rest = harvest(servers, out)
     assert rest.returncode == 0
     assert_exactly_once(out)
+
+
+def test_a_run_after_one_cut_short_knows_it_from_the_newest_manifest_alone(tmp_path):
+    """The resume decision reads the last readable manifest, whatever lies before it."""
+    from crawler.harvest.runner import last_run_was_cut_short
+    runs = tmp_path / "_runs"
+    runs.mkdir()
+    assert not last_run_was_cut_short(tmp_path)
+    (runs / "20260101T000000Z-1.json").write_text(json.dumps({"status": "running"}))
+    assert last_run_was_cut_short(tmp_path)            # killed: its manifest never closed
+    (runs / "20260102T000000Z-1.json").write_text(json.dumps(
+        {"status": "finished", "finish_reason": "finished", "reason": "ok"}))
+    assert not last_run_was_cut_short(tmp_path)
+    (runs / "20260103T000000Z-1.json").write_text('{"status": "fini')     # cut by a full disk
+    assert not last_run_was_cut_short(tmp_path)
+    (runs / "20260104T000000Z-1.json").write_text(json.dumps(
+        {"status": "finished", "finish_reason": "max_runtime", "reason": "ok: --max-runtime"}))
+    assert last_run_was_cut_short(tmp_path)

@@ -139,8 +139,31 @@ def parse_overrides(pairs: list[str]) -> dict:
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise UserError(f"-s {pair!r}: expected NAME=VALUE")
+        check_setting(name, value)
         overrides[name] = value
     return overrides
+
+
+SETTING_RANGES = {"ARCHIVE_GZIP_LEVEL": (0, 9)}
+
+
+def check_setting(name: str, value: str) -> None:
+    """A number or yes/no setting must be given as one: a typo is a user error now, not a
+    crawl that stops with "unknown" after start-up."""
+    from scrapy.settings import Settings, default_settings
+    from crawler import settings as ours
+    default = getattr(ours, name, getattr(default_settings, name, None))
+    try:
+        if isinstance(default, bool):
+            Settings({name: value}).getbool(name)
+        elif isinstance(default, (int, float)):
+            number = float(value)
+            low, high = SETTING_RANGES.get(name, (float("-inf"), float("inf")))
+            if not low <= number <= high:
+                raise UserError(f"-s {name}={value}: must be between {low} and {high}")
+    except ValueError:
+        kind = "true or false" if isinstance(default, bool) else "a number"
+        raise UserError(f"-s {name}={value}: expected {kind}") from None
 
 
 def check_writable(out: Path) -> None:

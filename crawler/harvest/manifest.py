@@ -54,10 +54,24 @@ def finished_manifest(started: dict, result, reports, warnings) -> dict:
 
 
 def load_manifests(out: Path) -> list[dict]:
-    runs = []
-    for path in sorted((Path(out) / RUNS_DIR).glob("*.json")):
-        try:
-            runs.append(json.loads(path.read_text(encoding="utf-8")))
-        except ValueError:
-            continue
-    return runs
+    """Every readable manifest, oldest first (run ids start with their UTC start time)."""
+    return [run for path in _manifest_paths(out) if (run := _read(path)) is not None]
+
+
+def latest_manifest(out: Path) -> dict | None:
+    """The newest readable manifest, without reading the others (a corpus keeps years of runs)."""
+    for path in reversed(_manifest_paths(out)):
+        if (run := _read(path)) is not None:
+            return run
+    return None
+
+
+def _manifest_paths(out: Path) -> list[Path]:
+    return sorted((Path(out) / RUNS_DIR).glob("*.json"))
+
+
+def _read(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:      # a manifest cut short by a full disk: skipped, not fatal
+        return None

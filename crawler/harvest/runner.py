@@ -133,11 +133,10 @@ def run_crawl(request: CrawlRequest) -> CrawlResult:
 def last_run_was_cut_short(out: Path) -> bool:
     """The previous run was killed (its manifest still says running; we hold the lock now)
     or stopped by a signal or --max-runtime before its walks ended."""
-    from crawler.harvest.manifest import load_manifests
-    runs = load_manifests(out)
-    if not runs:
+    from crawler.harvest.manifest import latest_manifest
+    last = latest_manifest(out)
+    if last is None:
         return False
-    last = runs[-1]
     return last.get("status") == "running" or "stop" in str(last.get("reason", "")).lower() \
         or last.get("finish_reason") not in (None, "finished", "max_articles")
 
@@ -226,7 +225,7 @@ def compact_partitions(out: Path, min_files: int) -> int:
     from crawler.harvest import site_boilerplate
     if min_files < 1:
         return 0
-    done = compact(out, min_files)
+    done = compact(out, min_files, upgrade=False)
     state = HarvestState(out)
     try:
         for part in done:

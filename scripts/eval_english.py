@@ -121,8 +121,24 @@ def run_trafilatura(html: str, page: EnglishPage) -> ev.Result:
     return ev.run_trafilatura(html, page.real_page())
 
 
+class BothF1:
+    """F1 of ours and trafilatura's from the precision and recall fields of a score."""
+    ours_p: float
+    ours_r: float
+    traf_p: float
+    traf_r: float
+
+    @property
+    def ours_f1(self) -> float:
+        return ev.f1(self.ours_p, self.ours_r)
+
+    @property
+    def traf_f1(self) -> float:
+        return ev.f1(self.traf_p, self.traf_r)
+
+
 @dataclass
-class PageScore:
+class PageScore(BothF1):
     id: str
     dataset: str
     sealed: bool
@@ -132,14 +148,6 @@ class PageScore:
     traf_r: float
     ours_error: str | None
     traf_error: str | None
-
-    @property
-    def ours_f1(self) -> float:
-        return ev.f1(self.ours_p, self.ours_r)
-
-    @property
-    def traf_f1(self) -> float:
-        return ev.f1(self.traf_p, self.traf_r)
 
     @property
     def dropped(self) -> bool:
@@ -178,7 +186,7 @@ def score_all(pages: list[EnglishPage], min_words: int, jobs: int) -> list[PageS
 
 # -- report ---------------------------------------------------------------------------
 @dataclass
-class Totals:
+class Totals(BothF1):
     n: int
     ours_p: float
     ours_r: float
@@ -186,14 +194,6 @@ class Totals:
     traf_r: float
     worse: int
     dropped: int
-
-    @property
-    def ours_f1(self) -> float:
-        return ev.f1(self.ours_p, self.ours_r)
-
-    @property
-    def traf_f1(self) -> float:
-        return ev.f1(self.traf_p, self.traf_r)
 
 
 def totals(scores: list[PageScore]) -> Totals:

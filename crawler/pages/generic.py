@@ -12,9 +12,10 @@ from crawler.pages.captions import names_caption
 from crawler.pages.html_text import element_text, text_key
 from crawler.pages.metadata import meta
 
-# Class/id words CMSs use for the sapo (standfirst).
-_LEAD_HINT = re.compile(r"(^|[-_ ])(sapo|lead|chapeau|summary|description|excerpt|intro|"
-                        r"detail-sapo|article__sapo|singular-sapo)([-_ ]|$)", re.I)
+# Generic words for a standfirst, as whole words of a class or id ("detail-sapo" and
+# "article__sapo" match through "sapo"; no one CMS's names).
+_LEAD_HINT = re.compile(r"(^|[-_ ])(sapo|lead|chapeau|summary|description|excerpt|intro)"
+                        r"([-_ ]|$)", re.I)
 LEAD_MIN_CHARS, LEAD_MAX_CHARS = 40, 1200
 
 

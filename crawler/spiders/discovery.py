@@ -273,14 +273,21 @@ def _before_list_end(tree, kept: list) -> list:
 
 
 def _list_ends(tree, order: dict):
-    """(first, last) document positions of pagination and load-more blocks, in order."""
+    """(first, last) document positions of pagination and load-more blocks, in order. An
+    empty one (no link, no text) is a slider's dots, filled by script: no list ends there."""
     for node in tree.iter():
         if not isinstance(node.tag, str) or node.tag in ("body", "html"):
             continue
         label = _label(node)
+        if _LIST_END.search(label) and _empty(node):
+            continue
         if _LIST_END.search(label) or (_LOAD_MORE.search(label) and not _real_links(node)):
             last = max(order.get(n, 0) for n in node.iter())
             yield order[node], last
+
+
+def _empty(node) -> bool:
+    return not node.xpath(".//a") and not "".join(node.itertext()).strip()
 
 
 def _real_links(node) -> bool:

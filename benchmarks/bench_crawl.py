@@ -169,19 +169,22 @@ def breakdown(ours: measure.Run, prof: stages.Profile | None, closed: float | No
     after = workers - ours.cpu_at(closed, "workers") if closed else 0.0
     loads = min(load_cpu * len(ours.worker_pids), max(workers - after, 0.0))
     tokenise = max(workers - after - loads, 0.0)
-    main = max(ours.cpu - workers, 0.0)      # exact total minus the sampled workers
-    workers_rows = [("tokenise (worker processes)", tokenise),
+    parse = ours.parse_cpu                   # decode + extract in the page-parsing workers
+    main = max(ours.cpu - workers - parse, 0.0)   # exact total minus the sampled workers
+    workers_rows = [("decode + extract (page-parsing worker processes)", parse),
+                    ("tokenise (worker processes)", tokenise),
                     ("end-of-crawl passes (workers only)" if not prof else
                      "end-of-crawl passes (crawler + workers)", after),
                     (f"model loads ({len(ours.worker_pids)} worker processes)", loads)]
     if prof is None:
         return Breakdown([("crawler process (not split: --no-profile)", main)] + workers_rows,
                          workers, [])
-    named = ["decode", "extract", "clean", "tokenise (hand-off to workers)", "write"]
+    named = ["decode", "extract", "clean", "site boilerplate (evidence)",
+             "tokenise (hand-off to workers)", "archive (WARC)", "write"]
     rows = [(stage, main * prof.share(stage)) for stage in named]
     post = main * prof.share("end-of-crawl passes")
     rest = main - sum(cpu for _, cpu in rows) - post
-    workers_rows[1] = (workers_rows[1][0], post + after)
+    workers_rows[2] = (workers_rows[2][0], post + after)
     rows = [("fetch+parse (Scrapy, discovery, start-up, rest)", rest)] + rows + workers_rows
     return Breakdown(rows, workers, [])
 

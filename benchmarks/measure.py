@@ -24,8 +24,9 @@ import psutil
 class Sample:
     t: float                  # time.time()
     main: float               # CPU seconds of the main process so far
-    workers: float            # CPU seconds of its worker processes so far (exited ones too)
+    workers: float            # CPU seconds of its tokenizer workers so far (exited ones too)
     rss_mb: float = 0.0       # RSS of the whole tree now
+    parse: float = 0.0        # CPU seconds of its page-parsing workers so far
 
 
 @dataclass
@@ -38,6 +39,7 @@ class Run:
     started: float = 0.0
     samples: list[Sample] = field(default_factory=list)
     worker_pids: set = field(default_factory=set)
+    parse_pids: set = field(default_factory=set)
 
     @property
     def main_cpu(self) -> float:
@@ -46,6 +48,10 @@ class Run:
     @property
     def worker_cpu(self) -> float:
         return self.samples[-1].workers if self.samples else 0.0
+
+    @property
+    def parse_cpu(self) -> float:
+        return self.samples[-1].parse if self.samples else 0.0
 
     def peak_rss_between(self, start: float, end: float) -> float:
         return max((s.rss_mb for s in self.samples if start <= s.t <= end), default=0.0)
@@ -56,13 +62,19 @@ class Run:
         return getattr(before[-1], kind) if before else 0.0
 
 
+PARSE_NAME = "vnnews-parse"        # crawler/spiders/parsing.py names its workers so
+
+
 def _kind(proc: psutil.Process) -> str:
-    """'worker' for a spawned pool process; 'helper' for multiprocessing's resource tracker."""
+    """'parse' for a page-parsing worker, 'worker' for a tokenizer (or other pool) process,
+    'helper' for multiprocessing's resource tracker."""
     try:
-        cmd = " ".join(proc.cmdline())
+        cmd, name = " ".join(proc.cmdline()), proc.name()
     except psutil.Error:
         return "gone"
-    return "helper" if "resource_tracker" in cmd else "worker"
+    if "resource_tracker" in cmd:
+        return "helper"
+    return "parse" if name == PARSE_NAME else "worker"
 
 
 def _cpu(proc: psutil.Process) -> float | None:
@@ -84,7 +96,7 @@ def run(name: str, cmd: list[str], log: Path, cwd: Path | None = None,
         env: dict | None = None, interval: float = 0.2) -> Run:
     """Run cmd to completion (stdout and stderr to `log`) and measure it."""
     result = Run(name)
-    last_cpu: dict[int, float] = {}          # pid -> last CPU seen (exited workers keep it)
+    last_cpu: dict[int, tuple[str, float]] = {}   # pid -> (kind, last CPU seen); exited keep it
     with open(log, "wb") as out:
         result.started = t0 = time.time()
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=cwd,
@@ -113,11 +125,16 @@ def _sample(root: psutil.Process, result: Run, last_cpu: dict[int, float]) -> No
     rss = _rss(root)
     for child in children:
         rss += _rss(child)
-        if child.pid not in result.worker_pids and _kind(child) != "worker":
+        kind = _kind(child)       # each sample: a worker names itself once it has started
+        if kind not in ("worker", "parse"):
             continue
-        result.worker_pids.add(child.pid)
+        (result.parse_pids if kind == "parse" else result.worker_pids).add(child.pid)
+        (result.worker_pids if kind == "parse" else result.parse_pids).discard(child.pid)
         cpu = _cpu(child)
         if cpu is not None:
-            last_cpu[child.pid] = cpu
+            last_cpu[child.pid] = (kind, cpu)
+    total = {"worker": 0.0, "parse": 0.0}
+    for kind, cpu in last_cpu.values():
+        total[kind] += cpu
     result.peak_rss_mb = max(result.peak_rss_mb, rss / 2**20)
-    result.samples.append(Sample(time.time(), main, sum(last_cpu.values()), rss / 2**20))
+    result.samples.append(Sample(time.time(), main, total["worker"], rss / 2**20, total["parse"]))

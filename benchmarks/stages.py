@@ -18,8 +18,10 @@ STAGES = {
     "decode": [("encoding.py", "decode_html")],
     "extract": [("extract.py", "extract_article")],
     "clean": [(f, "process_item") for f in CLEAN_FILES],
+    "site boilerplate (evidence)": [("site_boilerplate.py", "process_item")],
     "tokenise (hand-off to workers)": [("tokenize.py", "process_item")],
-    "write": [("pipeline.py", "process_item"), ("pipeline.py", "close_spider")],
+    "archive (WARC)": [("archive.py", "process_response")],
+    "write": [("store.py", "process_item"), ("store.py", "close_spider")],
     "end-of-crawl passes": [("runner.py", "post_process")],
 }
 # Named costs inside stages or the rest, shown as "of which" lines.

@@ -63,6 +63,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from types import SimpleNamespace
 from pipelines.items import any_item
+from pipelines.procname import name_process
 
 logger = logging.getLogger(__name__)
 
@@ -176,6 +177,7 @@ def crf_style(text: str) -> str:
 
 ENGINES = ("underthesea", "pyvi")
 DEFAULT_ENGINE = "underthesea"
+WORKER_NAME = "vnnews-tok"     # the workers' process name (ps, top, benchmarks)
 _engine = DEFAULT_ENGINE
 
 
@@ -310,6 +312,7 @@ def _load_model() -> None:
 def _warm_worker(ready=None, engine_name: str = DEFAULT_ENGINE) -> None:
     """Pool initializer: import underthesea and load the CRF model before the first article,
     then tell the parent on `ready`."""
+    name_process(WORKER_NAME)
     _exit_with_parent()
     use_engine(engine_name)
     _load_model()

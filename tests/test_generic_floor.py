@@ -125,3 +125,60 @@ def test_page_with_no_declared_title_takes_the_heading_above_its_body():
             f"</body></html>")
     article = extract_article(page, "https://example.com/2009/11/02/buses")
     assert article.title == "Council extends evening buses"
+
+
+# -- lists of links inside the container, layout tables, teaser classes -----------------
+def _card(n: int) -> str:
+    return (f'<div class="item"><a href="/other-story-{n}-1234{n}.html"><img src="/i{n}.jpg"></a>'
+            f'<h3><a href="/other-story-{n}-1234{n}.html">Another story number {n} about the '
+            f'council budget</a></h3><p class="meta">10:0{n} | 12/06/2025 '
+            f'<a href="/thoi-su">Thời sự</a></p><div>A teaser of story {n}, two lines long, '
+            f'that the list prints under its headline.</div></div>')
+
+
+def test_a_card_list_of_other_stories_inside_the_container_goes():
+    cards = "".join(_card(n) for n in range(4))
+    html = (f"<html><head><title>Council extends evening buses</title></head><body>"
+            f"<div class='detail'><h1>Council extends evening buses</h1>{body(*PARAGRAPHS)}"
+            f"<h2>Các tin khác</h2><div class='others'>{cards}</div></div></body></html>")
+    article = extract_article(html, "https://example.com/news/buses-2009-11.html")
+    assert article.text.splitlines()[-3:] == PARAGRAPHS
+    assert "Another story" not in article.text and "Các tin khác" not in article.text
+
+
+def test_a_row_of_related_headlines_goes_but_a_paragraph_with_a_link_stays():
+    row = ('<table><tr><td><a href="/a-123456.html">Water prices rise again in the city</a> '
+           '<a href="/b-123457.html">Seven ways to save water at home this summer</a>'
+           '</td></tr></table>')
+    linked = ('The decision follows <a href="/report-123458.html">a report on late-night '
+              'travel</a> published by the council in May, which asked for more buses.')
+    html = (f"<html><head><title>Council extends evening buses</title></head><body>"
+            f"<article><h1>Council extends evening buses</h1>{row}{body(*PARAGRAPHS)}"
+            f"<p>{linked}</p></article></body></html>")
+    article = extract_article(html, "https://example.com/news/buses-2009-11.html")
+    assert "Water prices" not in article.text
+    assert article.text.splitlines()[-1].startswith("The decision follows a report")
+
+
+def test_a_layout_cell_holding_the_article_gives_its_paragraphs_and_no_widget_row():
+    calendar = "<table class='cal'><tr><td>CN</td><td>T2</td><td>T3</td><td>T4</td></tr></table>"
+    cell = "".join(f"<div>{p}</div>" for p in PARAGRAPHS * 2)
+    html = (f"<html><head><title>Council extends evening buses</title></head><body>"
+            f"<table><tr><td>{calendar}</td><td><h1>Council extends evening buses</h1>{cell}"
+            f"</td></tr></table></body></html>")
+    from crawler.pages.generic import body as generic_body
+    tree = parse_html(html)
+    lines = generic_body(html, "https://example.com/news/buses-2009-11.html", tree).lines
+    assert [line for line in lines if line in PARAGRAPHS] == PARAGRAPHS * 2
+    assert not any("T2" in line for line in lines)
+
+
+def test_the_teaser_class_of_list_cards_is_no_lead():
+    teasers = "".join(f"<div class='description'>Teaser {n} of a story in the side list, "
+                      f"long enough to pass for a standfirst of an article.</div>"
+                      for n in range(4))
+    html = (f"<html><head><title>Council extends evening buses</title></head><body>"
+            f"<article><h1>Council extends evening buses</h1>{body(*PARAGRAPHS)}</article>"
+            f"<aside>{teasers}</aside></body></html>")
+    article = extract_article(html, "https://example.com/news/buses-2009-11.html")
+    assert "Teaser" not in (article.lead or "") and "Teaser" not in article.text

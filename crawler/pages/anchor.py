@@ -13,6 +13,7 @@ from os.path import commonprefix
 
 from crawler.pages.bylines import looks_like_byline
 from crawler.pages.html_text import BLOCK_TAGS, SKIP_TAGS, element_text, text_key
+from crawler.pages.link_lists import card_lists, in_link_list
 
 HEADINGS = frozenset("h2 h3 h4 h5 h6".split())
 CONTAINER_SHARE = 0.8        # the container holds this share of the located text
@@ -47,18 +48,20 @@ def anchor_lines(lines: list[str], tree) -> list[str]:
     return anchor(lines, tree).lines
 
 
-def anchor(lines: list[str], tree) -> Anchored:
+def anchor(lines: list[str], tree, known: dict[int, object] | None = None) -> Anchored:
+    """`known`: line index -> the element printing it, where the caller knows (table rows)."""
     blocks = leaf_blocks(tree)
-    located = locate(lines, blocks)
+    located = {**(known or {}), **locate(lines, blocks)}
     container = find_container(located, lines)
     if container is None:
         return Anchored(lines)
     order = {node: i for i, node in enumerate(container.iter())}
     navigation = navigation_keys(tree) if len(located) < len(lines) else set()
-    lines_kept = [(n, line) for n, line in enumerate(lines)
-                  if n in located or text_key(line) not in navigation]
+    skipped = link_list_blocks(blocks, order, container)
+    lines_kept = [(n, line) for n, line in enumerate(lines) if located.get(n) not in skipped
+                  and (n in located or text_key(line) not in navigation)]
     located = {i: located[n] for i, (n, _) in enumerate(lines_kept) if n in located}
-    placed = merge([line for _, line in lines_kept], located, order, blocks)
+    placed = merge([line for _, line in lines_kept], located, order, blocks, skipped)
     return Anchored([line for _, line in placed], container, [p for p, _ in placed], order)
 
 
@@ -138,10 +141,25 @@ def find_container(located: dict[int, object], lines: list[str]):
     return max(holders, key=lambda node: sum(1 for _ in node.iterancestors()), default=None)
 
 
-def merge(lines: list[str], located: dict[int, object], order: dict, blocks: list) -> list[tuple]:
+LIST_TITLE_MAX_WORDS = 8
+
+
+def link_list_blocks(blocks: list, order: dict, container) -> set:
+    """The container's blocks that list links to other articles (crawler.pages.link_lists),
+    and the short block just before each list (its title: "Các tin khác")."""
+    cards = card_lists(container)
+    inside = [b for b in blocks if b in order]
+    listed = {b for b in inside if in_link_list(b, cards)}
+    titles = {b for b, after in zip(inside, inside[1:]) if after in listed and b not in listed
+              and 0 < len(element_text(b).split()) <= LIST_TITLE_MAX_WORDS}
+    return listed | titles
+
+
+def merge(lines: list[str], located: dict[int, object], order: dict, blocks: list,
+          link_lists: set = frozenset()) -> list[tuple]:
     """(position, line) in page order: located lines inside the container (`order`: its
     elements' document order), unlocated ones where they stood, and the container's
-    headings between the first and the last located line."""
+    headings between the first and the last located line (none of `link_lists`)."""
     placed, position = [], -1.0
     first_inside = min((n for n, b in located.items() if b in order), default=len(lines))
     for n, line in enumerate(lines):
@@ -159,7 +177,7 @@ def merge(lines: list[str], located: dict[int, object], order: dict, blocks: lis
         opening = opening_heading(blocks, order, first)
         placed += [(order[h], element_text(h)) for h in blocks
                    if h in order and h not in taken and (first < order[h] < last or h is opening)
-                   and is_heading(h)]
+                   and h not in link_lists and is_heading(h)]
         placed += closing_byline(blocks, order, last)
     return sorted(placed, key=lambda pair: pair[0])
 
@@ -192,7 +210,7 @@ OUTSIDE_PROSE = frozenset({"nav", "aside", "footer", "form", "figure", "figcapti
 def printed(block, line: str) -> str:
     """The block's own text for a line that is all of it (trafilatura writes list items
     as "- item"), so both extractors give the same lines."""
-    text = element_text(block) if block is not None else ""
+    text = element_text(block) if block is not None and block.tag != "tr" else ""
     return text if text and text_key(text) == text_key(line) else line
 
 

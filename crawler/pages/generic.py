@@ -9,7 +9,7 @@ import trafilatura
 
 from crawler.pages.anchor import Anchored, anchor, leaf_blocks, locate
 from crawler.pages.captions import names_caption
-from crawler.pages.html_text import element_text, text_key
+from crawler.pages.html_text import element_lines, element_text, text_key
 from crawler.pages.metadata import meta
 
 # Generic words for a standfirst, as whole words of a class or id ("detail-sapo" and
@@ -25,8 +25,71 @@ def body(html: str, url: str, tree=None) -> Anchored:
     tree when given (see anchor)."""
     doc = trafilatura.bare_extraction(html, url=url, with_metadata=False)
     text = (doc.text if doc is not None else "") or ""
-    lines = [cell for line in text.splitlines() for cell in table_row(line.strip())]
-    return anchor(lines, tree) if tree is not None and lines else Anchored(lines)
+    if tree is None:
+        return Anchored([cell for line in text.splitlines() for cell in table_row(line.strip())])
+    lines, rows = table_lines(text.splitlines(), tree)
+    return anchor(lines, tree, rows) if lines else Anchored(lines)
+
+
+def table_lines(text_lines: list[str], tree) -> tuple[list[str], dict[int, object]]:
+    """trafilatura's lines with its table rows read back from the page: a layout cell that
+    holds the whole article (old pages) becomes that cell's own paragraphs, and a data row
+    is tied to its <tr>, so that a row outside the article (a calendar widget) is dropped
+    like any other line from outside it. -> (lines, line index -> its <tr>)."""
+    lines, rows = [], {}
+    cells = None
+    for raw in text_lines:
+        raw = raw.strip()
+        parts = table_row(raw)
+        if parts == [raw]:
+            lines.extend(parts)
+            continue
+        if cells is None:
+            cells = _table_cells(tree)
+        row = cells.get(("tr", _packed(" ".join(parts))))
+        for part in parts:
+            lines.extend(cell_paragraphs(part, cells))
+        if row is not None and len(parts) == 1:
+            rows[len(lines) - 1] = row
+    return lines, rows
+
+
+def _table_cells(tree) -> dict[tuple[str, str], object]:
+    """("tr" or "cell", packed text) -> the first row or cell printing it (its raw text: a
+    layout page nests tables deep, and our block walk of every cell would cost more than
+    the page)."""
+    found: dict[tuple[str, str], object] = {}
+    for node in tree.iter("tr", "td", "th"):
+        kind = "tr" if node.tag == "tr" else "cell"
+        found.setdefault((kind, _packed(node.text_content())), node)
+    return found
+
+
+def _packed(text: str) -> str:
+    """The text key without spaces: raw text runs blocks together ("busesThe")."""
+    return text_key(text).replace(" ", "")
+
+
+CELL_ENDS_CHARS = 40          # a cell is found by the first key chars of the line
+CELL_COVERED = 0.8            # the cell's paragraphs must give back this share of the line
+
+
+def cell_paragraphs(line: str, cells: dict[tuple[str, str], object]) -> list[str]:
+    """A table cell's line as the paragraphs it was printed in: the paragraphs of the
+    smallest cell holding the line's start whose text the line prints (what
+    trafilatura left out of the cell stays out). The line itself when no cell fits."""
+    if len(line.split()) < 2 * CELL_PARAGRAPH_WORDS:
+        return [line]
+    key = _packed(line)
+    start = key[:CELL_ENDS_CHARS]
+    holders = [(len(k), node) for (kind, k), node in cells.items()
+               if kind == "cell" and start in k]
+    if not holders:
+        return [line]
+    cell = min(holders, key=lambda pair: pair[0])[1]
+    own = [p for p in element_lines(cell) if (k := _packed(p)) and k in key]
+    covered = sum(len(_packed(p)) for p in own)
+    return own if len(own) > 1 and covered >= CELL_COVERED * len(key) else [line]
 
 
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
@@ -62,19 +125,32 @@ def _follows_headline(tree, title: str | None):
     if not key:
         return lambda node: True
     order = {node: i for i, node in enumerate(tree.iter())}
+    # A node whose raw text (C-fast) is far longer than the title holds more than the title
+    # (the page's wrappers): skip it before the costly walk. The slack covers indentation
+    # and a small script beside a headline.
+    longest = 4 * len(title) + 100
     printing = (n for n in tree.iter("h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span",
                                      "td", "a", "strong", "b")
-                if text_key(element_text(n)) == key)
+                if len(n.text_content()) <= longest and text_key(element_text(n)) == key)
     first = next(printing, None)
     if first is None:
         return lambda node: True
     return lambda node: order.get(node, -1) > order[first]
 
 
+TEASER_REPEATS = 3    # a class printed this often is the teaser of list cards, not a sapo
+
+
 def _hinted_lead(tree, follows=lambda node: True) -> str | None:
-    """First element whose class or id names it a sapo and whose text is a plausible lead."""
+    """First element whose class or id names it a sapo and whose text is a plausible lead
+    (an article has one sapo: a class repeated down the page marks the teasers of cards)."""
+    seen: dict[str, int] = {}
+    for node in tree.xpath("//*[@class]"):
+        seen[node.get("class")] = seen.get(node.get("class"), 0) + 1
     for node in tree.xpath("//*[@class or @id]"):
         if node.tag in ("meta", "body", "html", "article", "main", "section"):
+            continue
+        if seen.get(node.get("class"), 0) >= TEASER_REPEATS:
             continue
         label = f"{node.get('class', '')} {node.get('id', '')}"
         if _LEAD_HINT.search(label) and not is_caption_like(node) and follows(node):

@@ -17,11 +17,13 @@ import signal
 from corpus.faults import hang_point
 from crawler.pages import NoArticle, extract_article
 from pipelines.encoding import UndecodableError, decode_html
+from pipelines.procname import name_process
 
 # C0 controls but tab and line breaks, and DEL: never text. The HTML parser would turn each
 # into U+FFFD, a "lost letter" that gets a field refused; decode_html has already refused
 # pages holding 1 in 200 or more of them.
 CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+WORKER_NAME = "vnnews-parse"    # the workers' process name (ps, top, benchmarks)
 
 
 class PageDropped(Exception):
@@ -62,6 +64,7 @@ def _unpack(result: tuple):
 
 def _serve(conn) -> None:
     """Worker loop; dies with the crawler even when that is killed with SIGKILL."""
+    name_process(WORKER_NAME)
     try:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)        # PR_SET_PDEATHSIG (Linux)
     except (OSError, AttributeError):

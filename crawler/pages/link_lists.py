@@ -1,0 +1,81 @@
+"""Lists of links to other articles printed inside the article's container: "Các tin khác",
+"Tin liên quan", a row of two related headlines at the top of the body. trafilatura keeps
+them when they sit in the element that holds the body; they are demonstrably not article
+text, recognised from structure alone (no class names):
+
+- a card list: 3+ sibling elements built alike (same tag and classes), each linking one
+  other page by a headline (a link text or title of HEADLINE_MIN_WORDS words or more; its
+  other links, a section or an author, are short), each a different page. Everything in such a card goes: headline, date line, teaser;
+- a link row: one block whose text is mostly (LINK_ROW_SHARE) the text of 2+ links to
+  other pages, each a headline.
+
+A paragraph holding one link, or a list of short links (sources, documents), stays.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from crawler.pages.html_text import element_text
+
+HEADLINE_MIN_WORDS = 4
+CARDS_MIN = 3
+LINK_ROW_SHARE = 0.8
+_NOT_A_PAGE = ("#", "javascript:", "mailto:", "tel:")
+
+
+def targets(node) -> dict[str, int]:
+    """Pages the node links to -> the most words any of its links gives that page."""
+    found: dict[str, int] = {}
+    for a in node.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(_NOT_A_PAGE):
+            continue
+        words = max(len(a.text_content().split()), len((a.get("title") or "").split()))
+        found[href] = max(found.get(href, 0), words)
+    return found
+
+
+def card_lists(container) -> set:
+    """The cards of every card list under the container."""
+    cards = set()
+    for parent in container.iter():
+        if not isinstance(parent.tag, str) or len(parent) < CARDS_MIN:
+            continue
+        alike = defaultdict(list)
+        for child in parent:
+            if isinstance(child.tag, str):
+                alike[(child.tag, child.get("class") or "")].append(child)
+        for group in alike.values():
+            if len(group) >= CARDS_MIN and _one_headline_each(group):
+                cards.update(group)
+    return cards
+
+
+def _one_headline_each(group: list) -> bool:
+    """Each card links exactly one page by a headline (its other links, a section or an
+    author, are short labels), and no two cards the same page."""
+    pages = []
+    for card in group:
+        headlines = [page for page, words in targets(card).items() if words >= HEADLINE_MIN_WORDS]
+        if len(headlines) != 1:
+            return False
+        pages.append(headlines[0])
+    return len(set(pages)) == len(pages)
+
+
+def is_link_row(block) -> bool:
+    """A block that is mostly the headlines of 2+ links to other pages."""
+    linked = targets(block)
+    if len(linked) < 2 or min(linked.values()) < HEADLINE_MIN_WORDS:
+        return False
+    text = element_text(block)
+    link_text = sum(len(" ".join(a.text_content().split())) for a in block.iter("a"))
+    return bool(text) and link_text >= LINK_ROW_SHARE * len(text)
+
+
+def in_link_list(block, cards: set) -> bool:
+    """The block is a link row, or sits in a card of a card list."""
+    if is_link_row(block):
+        return True
+    return any(node in cards for node in (block, *block.iterancestors()))
+

@@ -261,8 +261,10 @@ def sizing(out: Path, kept: int, seconds: float) -> None:
     real = ROOT.parent / "shared" / "real-pages"
     pages = sorted(real.glob("*_article*.html")) if real.is_dir() else []
     if pages:
-        mean = np.mean([len(gzip.compress(p.read_bytes())) for p in pages])
-        print(f"   real article pages ({len(pages)} in {real}) gzip to {mean / 1e3:.0f} kB on average: "
+        from crawler.harvest.archive import DEFAULT_GZIP_LEVEL as level   # as crawls archive
+        mean = np.mean([len(gzip.compress(p.read_bytes(), level)) for p in pages])
+        print(f"   real article pages ({len(pages)} in {real}) gzip (level {level}) to "
+              f"{mean / 1e3:.0f} kB on average: "
               f"raw ~{mean * 1e4 / 1e6 * 1.5:,.0f} MB per 10,000 articles with 1 listing "
               f"page per 2 articles")
 

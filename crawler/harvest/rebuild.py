@@ -152,7 +152,10 @@ def rebuild(request: RebuildRequest) -> RebuildResult:
     with executor_for(request) as (executor, width), staging(request.out) as stage:
         extract_all(paths, request, bases, executor, width, stage, result)
         write_all(stage, request, executor, width, result)
-    result.boilerplate = site_boilerplate.update(request.out, workers=0)
+    # Rows cleaned of lines learned late are tokenised again: by as many local processes
+    # as the rebuild had (a cluster's workers are gone by now), not serially in this one.
+    result.boilerplate = site_boilerplate.update(
+        request.out, workers=request.workers if request.workers > 1 and not request.cluster else 0)
     from corpus import neardup
     result.neardup = neardup.update(request.out)
     return result

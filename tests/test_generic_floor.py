@@ -182,3 +182,15 @@ def test_the_teaser_class_of_list_cards_is_no_lead():
             f"<aside>{teasers}</aside></body></html>")
     article = extract_article(html, "https://example.com/news/buses-2009-11.html")
     assert "Teaser" not in (article.lead or "") and "Teaser" not in article.text
+
+
+def test_a_description_printed_below_the_body_is_no_lead():
+    from crawler.pages.generic import find_lead
+    about = "The Post is the city's daily paper, with news, sport and culture since 1901."
+    html = (f"<html><head><title>Council extends evening buses</title>"
+            f"<meta name='description' content=\"{about}\"></head><body>"
+            f"<article><h1>Council extends evening buses</h1>{body(*PARAGRAPHS)}</article>"
+            f"<footer><p>{about}</p></footer></body></html>")
+    assert find_lead(parse_html(html), "Council extends evening buses") == about  # unplaced
+    article = extract_article(html, "https://example.com/news/buses-2009-11.html")
+    assert article.lead is None and about not in article.text

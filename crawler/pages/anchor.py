@@ -32,6 +32,12 @@ class Anchored:
     container: object = None
     positions: list[float] = field(default_factory=list)
     order: dict = field(default_factory=dict)
+    opening: list = field(default_factory=list)   # (block, line) of the first located lines
+
+    def start(self, title: str | None = None):
+        """The block printing the body's first line that is not the headline."""
+        key = text_key(title)
+        return next((b for b, line in self.opening if not key or text_key(line) != key), None)
 
     def with_blocks(self, blocks: list, texts: list[str]) -> list[str]:
         """The lines with these blocks of the container (captions of a photo story) put
@@ -62,7 +68,14 @@ def anchor(lines: list[str], tree, known: dict[int, object] | None = None) -> An
                   and (n in located or text_key(line) not in navigation)]
     located = {i: located[n] for i, (n, _) in enumerate(lines_kept) if n in located}
     placed = merge([line for _, line in lines_kept], located, order, blocks, skipped)
-    return Anchored([line for _, line in placed], container, [p for p, _ in placed], order)
+    kept = [line for _, line in lines_kept]
+    opening = sorted(((b, kept[i]) for i, b in located.items() if b in order),
+                     key=lambda pair: order[pair[0]])[:OPENING_LINES]
+    return Anchored([line for _, line in placed], container, [p for p, _ in placed], order,
+                    opening)
+
+
+OPENING_LINES = 3
 
 
 def leaf_blocks(tree) -> list:

@@ -142,7 +142,9 @@ class ArticlePage:
             for node in nodes:          # a lead inside the body must not be read twice
                 remove_element(node)
             return text or None
-        return generic.find_lead(self.tree, self.title())
+        title = self.title()
+        start = self.body_nodes[0] if self.body_nodes else self.generic_body.start(title)
+        return generic.find_lead(self.tree, title, start)
 
     def body_lines(self) -> tuple[list[str], str]:
         """Body paragraphs, caption copies included (`layout` decides whether they stay),

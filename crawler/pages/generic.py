@@ -110,21 +110,25 @@ def table_row(line: str) -> list[str]:
     return [" | ".join(cells)] if cells else []
 
 
-def find_lead(tree, title: str | None = None) -> str | None:
+def find_lead(tree, title: str | None = None, body_start=None) -> str | None:
     """The sapo: an element whose class or id names it so, else the printed meta description.
     With the title given, a sapo is printed after the headline: an element above it (the
-    site's tagline in the banner, "site-description") is not the article's."""
-    follows = _follows_headline(tree, title)
-    return _hinted_lead(tree, follows) or _described_lead(tree, follows)
+    site's tagline in the banner, "site-description") is not the article's. With the body's
+    first block given, it is printed before that block: a description printed below the
+    body (a footer's "About us") is not the article's either."""
+    order = {node: i for i, node in enumerate(tree.iter())}
+    follows = _follows_headline(tree, title, order)
+    end = order.get(body_start, len(order))
+    placed = lambda node: order.get(node, -1) <= end and follows(node)  # noqa: E731
+    return _hinted_lead(tree, placed) or _described_lead(tree, placed)
 
 
-def _follows_headline(tree, title: str | None):
+def _follows_headline(tree, title: str | None, order: dict):
     """node -> whether it comes after the first element printing the title (True for every
-    node when no element prints it)."""
+    node when no element prints it); `order`: the tree's document order."""
     key = text_key(title)
     if not key:
         return lambda node: True
-    order = {node: i for i, node in enumerate(tree.iter())}
     # A node whose raw text (C-fast) is far longer than the title holds more than the title
     # (the page's wrappers): skip it before the costly walk. The slack covers indentation
     # and a small script beside a headline.

@@ -162,6 +162,16 @@ def test_trailing_byline_replaces_a_publisher_author_and_leaves_the_text():
     assert split_byline([PARA, "Lan Anh"], "Hà Thu", []) == ([PARA, "Lan Anh"], "Hà Thu")
 
 
+def test_a_signature_over_its_credit_goes_whoever_the_author_is():
+    signed = [PARA, "Bác sĩ Trần Thanh Vỹ", "(BV ĐH Y Dược TP.HCM)"]
+    assert split_byline(signed, None, []) == ([PARA], "Bác sĩ Trần Thanh Vỹ")
+    assert split_byline(signed, "Tác giả", []) == ([PARA], "Tác giả")
+    twice = [PARA, "H.A", "(Theo Readers Digest)", "H.A (Theo Readers Digest)"]
+    assert split_byline(twice, None, []) == ([PARA], "H.A (Theo Readers Digest)")
+    caption = [PARA, "Bệnh nhân được chăm sóc tại khoa hồi sức", "(ảnh minh họa)"]
+    assert split_byline(caption, None, []) == (caption, None)      # a sentence, not names
+
+
 @pytest.mark.parametrize("printed, raw, hour, minute", [
     ("- 07/03/2026 08:47", "07/03/2026 08:47", 8, 47),
     ("07-03-2026 - 09:40 PM", "07-03-2026 - 09:40 PM", 21, 40),

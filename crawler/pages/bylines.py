@@ -13,6 +13,10 @@ from crawler.pages.html_text import text_key as line_key
 _CREDIT = re.compile(r"\s*\([^()]{1,40}\)$")          # "(tổng hợp)", "(theo Reuters)"
 _LEAD_IN = re.compile(r"^(bài và ảnh|bài, ảnh|bài|theo|nhóm)\s*:?\s+", re.I)
 _NAME_SEP = re.compile(r"\s+[-–—]\s+|\s*,\s*|\s+và\s+|\s*/\s*")
+# Professional titles before a name ("Bác sĩ Trần Thanh Vỹ", "ThS. BS Lê An").
+_HONORIFIC = re.compile(r"^((bác sĩ|bs|thạc sĩ|ths|tiến sĩ|ts|pgs|gs|luật sư|ls|dược sĩ|ds|"
+                        r"kỹ sư|ks|nhà báo)\.?\s+)+", re.I)
+_WHOLE_CREDIT = re.compile(r"^\([^()]{1,60}\)$")    # a signature's second line: "(BV Chợ Rẫy)"
 _PUBLISHER_WORDS = re.compile(r"(^|\s)(báo|online|news|corp|tạp chí|đài|cổng thông tin|"
                               r"truyền hình|media|jsc)(\s|$)", re.I)
 MAX_NAME_WORDS = 5
@@ -29,7 +33,7 @@ def looks_like_byline(line: str) -> bool:
 
 
 def _is_name(name: str) -> bool:
-    words = name.split()
+    words = _HONORIFIC.sub("", name).split()
     return 0 < len(words) <= MAX_NAME_WORDS and all(w[0].isupper() for w in words)
 
 
@@ -45,13 +49,32 @@ def is_publisher(name: str | None, publishers: list[str]) -> bool:
     return bool(key) and any(f" {key} " in f" {line_key(p)} " for p in publishers if p)
 
 
+def trailing_byline(lines: list[str]) -> tuple[int, str | None]:
+    """(how many last lines sign the article, the byline): one line of names, or a name and
+    under it its credit or affiliation in parentheses ("H.A" / "(Theo Readers Digest)")."""
+    if not lines:
+        return 0, None
+    if looks_like_byline(lines[-1]):
+        return 1, lines[-1]
+    if len(lines) > 1 and _WHOLE_CREDIT.match(lines[-1].strip()) and looks_like_byline(
+            f"{lines[-2].strip()} {lines[-1].strip()}"[:MAX_BYLINE_CHARS]):
+        return 2, lines[-2].strip()
+    return 0, None
+
+
 def split_byline(lines: list[str], author: str | None,
                  publishers: list[str]) -> tuple[list[str], str | None]:
     """(lines without a trailing byline, author): the byline fills a missing author."""
-    if not lines or not looks_like_byline(lines[-1]):
+    count, byline = trailing_byline(lines)
+    if not count:
         return lines, author
-    last = lines[-1]
+    signed = line_key(" ".join(lines[-count:]))
+    again, _ = trailing_byline(lines[:-count])      # the same signature printed twice
+    if again and line_key(" ".join(lines[-count - again:-count])) == signed:
+        count += again
     if author and not is_publisher(author, publishers):
-        same = line_key(author) in line_key(last) or line_key(last) in line_key(author)
-        return (lines[:-1], author) if same else (lines, author)
-    return lines[:-1], last
+        same = line_key(author) in line_key(byline) or line_key(byline) in line_key(author)
+        # A lone line of names unlike the author may be prose (a list of people); a name
+        # signed over its credit in parentheses is a signature whoever the author is.
+        return (lines[:-count], author) if same or count == 2 else (lines, author)
+    return lines[:-count], byline

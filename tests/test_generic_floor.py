@@ -194,3 +194,16 @@ def test_a_description_printed_below_the_body_is_no_lead():
     assert find_lead(parse_html(html), "Council extends evening buses") == about  # unplaced
     article = extract_article(html, "https://example.com/news/buses-2009-11.html")
     assert article.lead is None and about not in article.text
+
+
+def test_a_line_printing_only_a_date_at_the_body_edges_goes():
+    from crawler.pages.dates import is_date_line
+    assert is_date_line("Thứ Hai, 24/12/2012, 03:04 AM (GMT+7)")
+    assert is_date_line("Cập nhật lúc 08:30 ngày 12/6/2025")
+    assert not is_date_line("Ngày 12/6/2025, UBND tỉnh họp bàn về mùa khô")
+    html = (f"<html><head><title>Council extends evening buses</title></head><body>"
+            f"<article><h1>Council extends evening buses</h1><p>Thứ Hai, 24/12/2012, 03:04 AM "
+            f"(GMT+7)</p>{body(*PARAGRAPHS)}<p>Cập nhật lúc 08:30 ngày 25/12/2012</p></article>"
+            f"</body></html>")
+    article = extract_article(html, "https://example.com/news/buses-2009-11.html")
+    assert article.text.splitlines() == PARAGRAPHS

@@ -12,7 +12,8 @@ from crawler.items import Article
 from crawler.pages import generic
 from crawler.pages.captions import caption_nodes, is_photo_story
 from crawler.pages.bylines import is_publisher, looks_like_byline, split_byline
-from crawler.pages.dates import clean_printed, has_clock, parse_any, parse_iso, parse_printed
+from crawler.pages.dates import (clean_printed, has_clock, is_date_line, parse_any, parse_iso,
+                                 parse_printed)
 from crawler.pages.page_kind import listing_reason
 from crawler.pages.html_text import (element_lines, element_text, parse_page, remove_element,
                                      text_key)
@@ -258,11 +259,18 @@ class ArticlePage:
             fetched_url=self.url_fetched, extraction=how, layout=layout)
 
 
+EDGE_LINES = 2      # a line printing only a date is furniture within this many of either end
+
+
 def _without_repeats(lines: list[str], title: str | None, lead: str | None) -> list[str]:
-    """Drop a leading copy of the title and copies of the lead inside the body."""
+    """Drop a leading copy of the title, copies of the lead inside the body, and lines
+    printing only a date at the body's edges (the dateline above it, "Cập nhật ..." below)."""
     if lines and title and text_key(lines[0]) == text_key(title):
         lines = lines[1:]
-    return [line for line in lines if not lead or text_key(line) != text_key(lead)]
+    edge = lambda n: n < EDGE_LINES or n >= len(lines) - EDGE_LINES  # noqa: E731
+    return [line for n, line in enumerate(lines)
+            if (not lead or text_key(line) != text_key(lead))
+            and not (edge(n) and is_date_line(line))]
 
 
 def _inside_a_line(text: str, lines: list[str]) -> bool:

@@ -116,6 +116,23 @@ def has_clock(value: str) -> bool:
     return bool(_HM.search(rest)) or bool(ago and ago.group(2).lower() in _CLOCK_UNITS)
 
 
+# Words a printed date line may carry besides its numbers ("Thứ Hai, 24/12/2012, 03:04 AM
+# (GMT+7)", "Cập nhật lúc 08:30 ngày 12/6/2025").
+_DATE_WORDS = frozenset("thứ hai ba tư năm sáu bảy chủ nhật cn ngày tháng lúc giờ phút sáng "
+                        "chiều tối am pm gmt utc cập đăng xuất bản hôm nay qua".split())
+_LETTERS = re.compile(r"[^\W\d_]+")
+DATE_LINE_MAX_WORDS = 12
+
+
+def is_date_line(line: str) -> bool:
+    """The line prints a date and nothing else (weekday, time, "cập nhật" words aside):
+    page furniture above or below a body, never a paragraph."""
+    words = _LETTERS.findall(line.casefold())
+    if len(line.split()) > DATE_LINE_MAX_WORDS or any(w not in _DATE_WORDS for w in words):
+        return False
+    return _day_match(line) is not None
+
+
 def clean_printed(value: str | None) -> str | None:
     """A printed date without the separators pages put around it ("- 07/03/2026 08:47")."""
     value = _EDGE.sub("", value or "")

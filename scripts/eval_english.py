@@ -14,8 +14,10 @@ What runs on each page:
   minimum unless --min-words says otherwise): what the layer keeps of an English page;
 - trafilatura: the same call as eval_extraction.run_trafilatura.
 Scoring is eval_extraction's (shingle precision/recall averaged over pages, F1 of the
-averages). Our text and trafilatura's both leave the headline out; most gold files start
-with it, so neither extractor gets it and the comparison stays fair.
+averages) on what a reader of each output gets: the headline, then the text. Most gold files
+start with the headline; our rows keep it in `title` (never in `text`), trafilatura prints it
+in its text on some pages and not on others. So for both extractors the title each one
+reports is put before its text unless the text already opens with it (`with_headline`).
 
 Sealed half: a page is SEALED when sha256("vnnews-seal:" + id) starts with a hex digit
 0-7. Sealed pages are reported only in aggregate (per-page lines need --show-sealed, which
@@ -164,11 +166,22 @@ def texts(page: EnglishPage, min_words: int = 0) -> tuple[ev.Result, ev.Result]:
     return run_ours(html, page, min_words), run_trafilatura(html, page)
 
 
+def with_headline(result: ev.Result) -> str:
+    """The result's title, then its text, the headline once: the title is left out when
+    the text's first line prints it (or the title holds that line plus a site name)."""
+    text = "" if result.error else (result.text or "")
+    title = (result.title or "").strip()
+    first = ev.norm(text.splitlines()[0]) if text.strip() else ""
+    if result.error or not title or (first and first in ev.norm(title)):
+        return text
+    return f"{title}\n{text}"
+
+
 def score_page(page: EnglishPage, min_words: int = 0) -> PageScore:
     ours, traf = texts(page, min_words)
     gold = page.gold()
-    op, orc = ev.precision_recall("" if ours.error else ours.text, gold)
-    tp, trc = ev.precision_recall("" if traf.error else traf.text, gold)
+    op, orc = ev.precision_recall(with_headline(ours), gold)
+    tp, trc = ev.precision_recall(with_headline(traf), gold)
     return PageScore(page.id, page.dataset, page.sealed, op, orc, tp, trc, ours.error, traf.error)
 
 

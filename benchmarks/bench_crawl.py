@@ -171,10 +171,11 @@ def breakdown(ours: measure.Run, prof: stages.Profile | None, closed: float | No
     tokenise = max(workers - after - loads, 0.0)
     parse = ours.parse_cpu                   # decode + extract in the page-parsing workers
     main = max(ours.cpu - workers - parse, 0.0)   # exact total minus the sampled workers
+    post = main * prof.share("end-of-crawl passes") if prof else 0.0   # the crawler's part
     workers_rows = [("decode + extract (page-parsing worker processes)", parse),
                     ("tokenise (worker processes)", tokenise),
                     ("end-of-crawl passes (workers only)" if not prof else
-                     "end-of-crawl passes (crawler + workers)", after),
+                     "end-of-crawl passes (crawler + workers)", post + after),
                     (f"model loads ({len(ours.worker_pids)} worker processes)", loads)]
     if prof is None:
         return Breakdown([("crawler process (not split: --no-profile)", main)] + workers_rows,
@@ -182,9 +183,7 @@ def breakdown(ours: measure.Run, prof: stages.Profile | None, closed: float | No
     named = ["decode", "extract", "clean", "site boilerplate (evidence)",
              "tokenise (hand-off to workers)", "archive (WARC)", "write"]
     rows = [(stage, main * prof.share(stage)) for stage in named]
-    post = main * prof.share("end-of-crawl passes")
     rest = main - sum(cpu for _, cpu in rows) - post
-    workers_rows[2] = (workers_rows[2][0], post + after)
     rows = [("fetch+parse (Scrapy, discovery, start-up, rest)", rest)] + rows + workers_rows
     return Breakdown(rows, workers, [])
 

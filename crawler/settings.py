@@ -93,6 +93,9 @@ ARCHIVE_ENABLED = True        # raw responses to CORPUS_DIR/_warc/*.warc.gz (cra
 ARCHIVE_DIR = None            # default: CORPUS_DIR/_warc
 ARCHIVE_MAX_BYTES = 256 * 1024 * 1024   # a new WARC file past this size
 ARCHIVE_GZIP_LEVEL = 3        # zlib level of each record: 3 costs a third of 9's CPU for ~11% more bytes
+# Bounds of number settings, checked where -s gives them (crawler/cli/main.py) and by the
+# component reading them (lowercase: not a Scrapy setting).
+setting_ranges = {"ARCHIVE_GZIP_LEVEL": (0, 9)}
 # crawl --redis URL sets REDIS_URL (crawler/harvest/distributed.py)
 REDIS_PREFIX = "vnnews"       # key prefix: one per corpus sharing a Redis server
 REDIS_HEARTBEAT = 3.0         # seconds between a worker's heartbeats

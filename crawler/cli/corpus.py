@@ -207,12 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         from crawler.cli.main import reader_left
         return reader_left()
-    except (UserError, ValueError, pa.ArrowException) as exc:
+    except (UserError, ValueError, pa.ArrowException, OSError) as exc:
         print(f"corpus: error: {_one_line(exc)}", file=sys.stderr)
-        return 2
-    except OSError as exc:      # writing the output failed (full disk, read-only, ...)
-        print(f"corpus: error: {_one_line(exc)}", file=sys.stderr)
-        return 1
+        return 1 if isinstance(exc, OSError) else 2    # OSError: the output could not be written
     except KeyboardInterrupt:
         print("corpus: interrupted", file=sys.stderr)
         return 130

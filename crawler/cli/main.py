@@ -144,9 +144,6 @@ def parse_overrides(pairs: list[str]) -> dict:
     return overrides
 
 
-SETTING_RANGES = {"ARCHIVE_GZIP_LEVEL": (0, 9)}
-
-
 def check_setting(name: str, value: str) -> None:
     """A number or yes/no setting must be given as one: a typo is a user error now, not a
     crawl that stops with "unknown" after start-up."""
@@ -158,7 +155,7 @@ def check_setting(name: str, value: str) -> None:
             Settings({name: value}).getbool(name)
         elif isinstance(default, (int, float)):
             number = float(value)
-            low, high = SETTING_RANGES.get(name, (float("-inf"), float("inf")))
+            low, high = ours.setting_ranges.get(name, (float("-inf"), float("inf")))
             if not low <= number <= high:
                 raise UserError(f"-s {name}={value}: must be between {low} and {high}")
     except ValueError:

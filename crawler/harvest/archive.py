@@ -40,6 +40,7 @@ from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 from warcio.warcwriter import WARCWriter
 
 from crawler import __version__
+from crawler.settings import ARCHIVE_GZIP_LEVEL as DEFAULT_GZIP_LEVEL, setting_ranges
 from corpus.writer import run_id_for
 
 logger = logging.getLogger(__name__)
@@ -48,7 +49,6 @@ WARC_DIR = "_warc"
 ARCHIVED_KINDS = ("article", "listing", "feed", "sitemap")
 # Headers that described the bytes on the wire, not the decoded body we store.
 WIRE_HEADERS = {b"content-encoding", b"transfer-encoding", b"content-length"}
-DEFAULT_GZIP_LEVEL = 3
 H_SITE, H_KIND = "WARC-Vnnews-Site", "WARC-Vnnews-Kind"
 H_LINKED, H_BASE = "WARC-Vnnews-Linked-URL", "WARC-Vnnews-Base-URL"
 
@@ -143,7 +143,7 @@ class ArchiveMiddleware:
     response.meta["warc"] for the spider to copy into the row.
 
     ARCHIVE_ENABLED (True; `--no-archive` turns it off), ARCHIVE_DIR (default CORPUS_DIR/_warc),
-    ARCHIVE_MAX_BYTES (a new file past this size, default 256 MB), ARCHIVE_GZIP_LEVEL (1-9,
+    ARCHIVE_MAX_BYTES (a new file past this size, default 256 MB), ARCHIVE_GZIP_LEVEL (0-9,
     default 3)."""
 
     def __init__(self, crawler, files: WarcFiles):
@@ -157,8 +157,9 @@ class ArchiveMiddleware:
         corpus = Path(settings.get("CORPUS_DIR"))
         directory = Path(settings.get("ARCHIVE_DIR") or corpus / WARC_DIR)
         level = settings.getint("ARCHIVE_GZIP_LEVEL", DEFAULT_GZIP_LEVEL)
-        if not 1 <= level <= 9:
-            raise ValueError(f"ARCHIVE_GZIP_LEVEL must be 1-9, not {level}")
+        low, high = setting_ranges["ARCHIVE_GZIP_LEVEL"]
+        if not low <= level <= high:
+            raise ValueError(f"ARCHIVE_GZIP_LEVEL must be {low}-{high}, not {level}")
         files = WarcFiles(directory, run_id_for(crawler), settings.getint("ARCHIVE_MAX_BYTES"),
                           label=lambda path: relative_label(path, corpus), gzip_level=level)
         middleware = cls(crawler, files)

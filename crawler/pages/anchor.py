@@ -67,8 +67,8 @@ def anchor(lines: list[str], tree, known: dict[int, object] | None = None) -> An
     lines_kept = [(n, line) for n, line in enumerate(lines) if located.get(n) not in skipped
                   and (n in located or text_key(line) not in navigation)]
     located = {i: located[n] for i, (n, _) in enumerate(lines_kept) if n in located}
-    placed = merge([line for _, line in lines_kept], located, order, blocks, skipped)
     kept = [line for _, line in lines_kept]
+    placed = merge(kept, located, order, blocks, skipped)
     opening = sorted(((b, kept[i]) for i, b in located.items() if b in order),
                      key=lambda pair: order[pair[0]])[:OPENING_LINES]
     return Anchored([line for _, line in placed], container, [p for p, _ in placed], order,

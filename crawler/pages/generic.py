@@ -41,15 +41,15 @@ def table_lines(text_lines: list[str], tree) -> tuple[list[str], dict[int, objec
     for raw in text_lines:
         raw = raw.strip()
         parts = table_row(raw)
-        if parts == [raw]:
+        if parts == [raw] or not parts:         # prose, or an empty row
             lines.extend(parts)
             continue
         if cells is None:
             cells = _table_cells(tree)
-        row = cells.get(("tr", _packed(" ".join(parts))))
         for part in parts:
             lines.extend(cell_paragraphs(part, cells))
-        if row is not None and len(parts) == 1:
+        row = cells.get(("tr", _packed(parts[0]))) if len(parts) == 1 else None
+        if row is not None:
             rows[len(lines) - 1] = row
     return lines, rows
 

@@ -279,9 +279,10 @@ def _list_ends(tree, order: dict):
         if not isinstance(node.tag, str) or node.tag in ("body", "html"):
             continue
         label = _label(node)
-        if _LIST_END.search(label) and _empty(node):
+        ends = _LIST_END.search(label)
+        if ends and _empty(node):
             continue
-        if _LIST_END.search(label) or (_LOAD_MORE.search(label) and not _real_links(node)):
+        if ends or (_LOAD_MORE.search(label) and not _real_links(node)):
             last = max(order.get(n, 0) for n in node.iter())
             yield order[node], last
 

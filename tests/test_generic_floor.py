@@ -127,6 +127,45 @@ def test_page_with_no_declared_title_takes_the_heading_above_its_body():
     assert article.title == "Council extends evening buses"
 
 
+def test_a_blog_banner_h1_gives_way_to_the_post_heading_the_title_names():
+    page = ("<html><head><title>Harbour Notes: Council extends evening buses</title></head>"
+            "<body><h1><a href='/'>Harbour Notes</a></h1><div><h3>Council extends evening "
+            f"buses</h3>{body(*PARAGRAPHS)}</div><div><h3>Recent posts</h3></div></body></html>")
+    article = extract_article(page, "https://example.com/2009/11/02/buses")
+    assert article.title == "Council extends evening buses"
+
+
+def test_a_head_title_naming_the_site_first_is_read_through_the_printed_heading():
+    page = ("<html><head><title>Harbour Notes - Council extends evening buses</title></head>"
+            "<body><div><h2>November 2, 2009</h2><h3>Council extends evening buses</h3>"
+            f"{body(*PARAGRAPHS)}</div></body></html>")
+    article = extract_article(page, "https://example.com/2009/11/02/buses")
+    assert article.title == "Council extends evening buses"
+
+
+def test_an_h1_naming_the_headline_stays_though_og_title_is_longer():
+    page = ("<html><head><meta property='og:title' content='Council extends evening buses "
+            "to the northern suburbs after ridership doubled on late routes'></head><body>"
+            "<h1>Council extends evening buses</h1><div><h3>Late routes doubled</h3>"
+            f"{body(*PARAGRAPHS)}</div></body></html>")
+    article = extract_article(page, "https://example.com/2009/11/02/buses")
+    assert article.title == "Council extends evening buses"
+
+
+def test_headings_of_the_boxes_below_the_post_are_not_put_back():
+    boxes = "".join(f"<div><h3>{h}</h3><ul><li><a href='/t/{n}'>Tag {n}</a></li></ul></div>"
+                    for n, h in enumerate(["Topics:", "Bookmark:", "About this blog"]))
+    closing = ("Copyright 2009 Harbour Notes, all rights reserved, with the usual terms of "
+               "use that apply to every page of the site.")
+    page = ("<html><head><title>Council extends evening buses</title></head><body><div>"
+            f"<h1>Council extends evening buses</h1><div>{body(PARAGRAPHS[0])}<h2>Late routes"
+            f"</h2>{body(*PARAGRAPHS[1:])}</div>{boxes}<p>{closing}</p></div></body></html>")
+    article = extract_article(page, "https://example.com/2009/11/02/buses")
+    lines = article.text.splitlines()
+    assert "Late routes" in lines
+    assert not {"Topics:", "Bookmark:", "About this blog"} & set(lines)
+
+
 # -- lists of links inside the container, layout tables, teaser classes -----------------
 def _card(n: int) -> str:
     return (f'<div class="item"><a href="/other-story-{n}-1234{n}.html"><img src="/i{n}.jpg"></a>'

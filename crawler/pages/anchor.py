@@ -188,9 +188,11 @@ def merge(lines: list[str], located: dict[int, object], order: dict, blocks: lis
         first, last = min(inside), max(inside)
         taken = set(located.values())
         opening = opening_heading(blocks, order, first)
-        placed += [(order[h], element_text(h)) for h in blocks
-                   if h in order and h not in taken and (first < order[h] < last or h is opening)
-                   and h not in link_lists and is_heading(h)]
+        inside_blocks = [b for b in blocks if b in order]
+        placed += [(order[h], element_text(h)) for i, h in enumerate(inside_blocks)
+                   if h not in taken and (first < order[h] < last or h is opening)
+                   and h not in link_lists and is_heading(h)
+                   and heads_text(inside_blocks, i, taken)]
         placed += closing_byline(blocks, order, last)
     return sorted(placed, key=lambda pair: pair[0])
 
@@ -234,6 +236,24 @@ def closing_byline(blocks: list, order: dict, last: int) -> list[tuple]:
     block = next(after, None)
     text = element_text(block) if block is not None else ""
     return [(order[block], text)] if text and looks_like_byline(text) else []
+
+
+def heads_text(blocks: list, i: int, taken: set) -> bool:
+    """Whether the heading blocks[i] opens text the article keeps: the next block printing
+    anything (a figure or one more heading skipped) is one of the located lines. A run of
+    headings over text trafilatura left out ("Topics:", "Bookmark:", "About this blog" in
+    the boxes below a post) heads nothing of the article."""
+    for block in blocks[i + 1:]:
+        if block in taken:
+            return True
+        if not element_text(block) or is_heading(block) or _in_figure(block):
+            continue
+        return False
+    return False
+
+
+def _in_figure(block) -> bool:
+    return any(a.tag in ("figure", "figcaption") for a in (block, *block.iterancestors()))
 
 
 def opening_heading(blocks: list, order: dict, first: int):

@@ -190,12 +190,39 @@ def _described_lead(tree, follows=lambda node: True) -> str | None:
 
 def headline(tree) -> str | None:
     """The headline as printed: the <h1> that og:title (or <title>) also names, since sites
-    rewrite og:title for search and social; else og:title, else the first <h1>."""
-    declared = meta(tree, "og:title") or title_from_head(tree)
+    rewrite og:title for search and social; else og:title, else the first <h1>. An <h1>
+    naming only a small part of the declared title (a blog's banner printing the site name)
+    gives way to a heading that names most of it."""
+    declared = meta(tree, "og:title") or _head_text(tree)
     printed = [text for text in (element_text(h) for h in tree.xpath("//h1")) if text]
     if not declared:
         return printed[0] if printed else None
-    return next((h for h in printed if _shared_words(h, declared) >= 0.6), declared)
+    h1 = next((h for h in printed if _shared_words(h, declared) >= 0.6), None)
+    covered = _shared_words(declared, h1) if h1 else 0.0
+    if covered < NAMES_MOST:
+        better = _heading_naming(tree, declared, covered)
+        if better:
+            return better
+    return h1 or meta(tree, "og:title") or title_from_head(tree)
+
+
+NAMES_MOST = 0.5     # share of the declared title's words a headline prints
+WITHIN_TITLE = 0.9   # share of a heading's words the declared title holds
+
+
+def _heading_naming(tree, declared: str, than: float) -> str | None:
+    """The <h1>-<h3> that names more of the declared title than `than` (and at least
+    NAMES_MOST of it) with nearly all of its own words in it ("Blog name: Headline")."""
+    best, most = None, max(than, NAMES_MOST - 1e-9)
+    for node in tree.iter("h1", "h2", "h3"):
+        text = element_text(node)
+        if not text or len(text.split()) > HEADING_MAX_WORDS:
+            continue
+        if _shared_words(text, declared) >= WITHIN_TITLE:
+            share = _shared_words(declared, text)
+            if share > most:
+                best, most = text, share
+    return best
 
 
 def _shared_words(text: str, other: str) -> float:
@@ -224,12 +251,19 @@ def heading_before(tree, lines: list[str]) -> str | None:
     return element_text(last) if last is not None else None
 
 
-def title_from_head(tree) -> str | None:
-    """The <title> of the head, without the site name. (element_text skips <title>, which
-    is never body text, so its text is read directly.)"""
+def _head_text(tree) -> str | None:
+    """The whole <title> of the head. (element_text skips <title>, which is never body
+    text, so its text is read directly.)"""
     nodes = tree.xpath("//head/title") or tree.xpath("//title")
     if not nodes:
         return None
-    text = " ".join(nodes[0].text_content().split())
+    return " ".join(nodes[0].text_content().split()) or None
+
+
+def title_from_head(tree) -> str | None:
+    """The <title> of the head, without the site name."""
+    text = _head_text(tree)
+    if not text:
+        return None
     # "Headline - Site name" / "Headline | Site": keep the headline part.
     return re.split(r"\s+[|–-]\s+", text)[0] or None

@@ -166,6 +166,33 @@ def test_headings_of_the_boxes_below_the_post_are_not_put_back():
     assert not {"Topics:", "Bookmark:", "About this blog"} & set(lines)
 
 
+def test_page_older_than_heading_tags_takes_its_bold_headline():
+    page = ("<html><head><title> </title></head><body><table><tr><td>"
+            "<font size='1'>Thursday | September 12, 2002</font><br>"
+            "<font size='2'><b>Council extends evening buses</b></font><br><br>"
+            f"{body(*PARAGRAPHS)}</td></tr></table></body></html>")
+    article = extract_article(page, "https://example.com/2002/09/12/buses.html")
+    assert article.title == "Council extends evening buses"
+
+
+def test_a_cell_whose_class_names_a_title_after_a_back_link_is_the_headline():
+    page = ("<html><head></head><body><table><tr><td><b><a href='/'>Back To Today's News</a>"
+            "</b></td></tr><tr><td class='title'>Council extends evening buses</td></tr>"
+            + "".join(f"<tr><td>{p}</td></tr>" for p in PARAGRAPHS)
+            + "</table></body></html>")
+    article = extract_article(page, "https://example.com/news-5451.html")
+    assert article.title == "Council extends evening buses"
+    assert article.text.splitlines()[0] == PARAGRAPHS[0]
+
+
+def test_a_bold_link_or_a_date_is_no_headline():
+    page = ("<html><head></head><body><div><b><a href='/more'>More stories from the "
+            "council</a></b></div><div><b>12 September 2002</b></div>"
+            f"<div>{body(*PARAGRAPHS)}</div></body></html>")
+    from crawler.pages.article_page import ArticlePage
+    assert ArticlePage(page, "https://example.com/a/buses.html", use_rules=False).title() is None
+
+
 # -- lists of links inside the container, layout tables, teaser classes -----------------
 def _card(n: int) -> str:
     return (f'<div class="item"><a href="/other-story-{n}-1234{n}.html"><img src="/i{n}.jpg"></a>'

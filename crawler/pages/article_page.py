@@ -265,12 +265,28 @@ EDGE_LINES = 2      # a line printing only a date is furniture within this many 
 def _without_repeats(lines: list[str], title: str | None, lead: str | None) -> list[str]:
     """Drop a leading copy of the title, copies of the lead inside the body, and lines
     printing only a date at the body's edges (the dateline above it, "Cập nhật ..." below)."""
-    if lines and title and text_key(lines[0]) == text_key(title):
-        lines = lines[1:]
+    lines = _after_headline(lines, title)
     edge = lambda n: n < EDGE_LINES or n >= len(lines) - EDGE_LINES  # noqa: E731
     return [line for n, line in enumerate(lines)
             if (not lead or text_key(line) != text_key(lead))
             and not (edge(n) and is_date_line(line))]
+
+
+HEADLINE_WITHIN = 3      # the body's first lines where a printed headline is looked for
+LABEL_MAX_WORDS = 8      # a line above the headline this short is a label ("Back", section)
+
+
+def _after_headline(lines: list[str], title: str | None) -> list[str]:
+    """The body after its copy of the headline, when one of its first lines prints it and
+    the lines above are labels (a "Back to news" link, the section's name): what is printed
+    above a headline is not the article."""
+    key = text_key(title)
+    for n, line in enumerate(lines[:HEADLINE_WITHIN]):
+        if key and text_key(line) == key:
+            return lines[n + 1:]
+        if len(line.split()) > LABEL_MAX_WORDS:
+            break
+    return lines
 
 
 def _inside_a_line(text: str, lines: list[str]) -> bool:

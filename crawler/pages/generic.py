@@ -9,6 +9,7 @@ import trafilatura
 
 from crawler.pages.anchor import Anchored, anchor, leaf_blocks, locate
 from crawler.pages.captions import names_caption
+from crawler.pages.dates import is_date_line
 from crawler.pages.html_text import element_lines, element_text, text_key
 from crawler.pages.metadata import meta
 
@@ -234,21 +235,65 @@ def _shared_words(text: str, other: str) -> float:
 HEADING_MAX_WORDS = 30
 
 
+OPENING_LINES = 3
+
+
 def heading_before(tree, lines: list[str]) -> str | None:
-    """For a page declaring no title and printing no <h1>: the last heading (<h2>-<h4>)
-    before the body's first line, or that line itself when it is one (trafilatura often
-    opens with the headline): where a headline sits."""
+    """For a page declaring no title and printing no <h1>: one of the body's first lines
+    when it is a heading (trafilatura often opens with the headline, after a "Back" link or
+    a section name), else the heading closest above the body: where a headline sits. A heading is an <h2>-<h4>, or on pages older than
+    heading tags, a short text set in bold (<b>, <strong>, <big>) or in an element whose class
+    or id calls it a title, not a link, not a date."""
     blocks = leaf_blocks(tree)
-    located = locate(lines[:3], blocks)
+    located = locate(lines[:OPENING_LINES], blocks)
     if not located:
         return None
+    headings = [located[n] for n in sorted(located) if _looks_like_heading(located[n])]
+    if headings:
+        return element_text(headings[-1])   # the nearest the body (a banner may open)
     first, last = located[min(located)], None
     for node in tree.iter():
-        if node.tag in ("h2", "h3", "h4") and 0 < len(element_text(node).split()) <= HEADING_MAX_WORDS:
-            last = node
         if node is first:
             break
+        if _looks_like_heading(node):
+            last = node
     return element_text(last) if last is not None else None
+
+
+_YEAR = re.compile(r"(?<!\d)(1[89]|20)\d\d(?!\d)")
+_NUMBER = re.compile(r"\d+")
+DATE_MAX_WORDS = 6
+
+
+def _is_a_date(text: str) -> bool:
+    """A date line in Vietnamese, or in any language: a few words, a year and a day."""
+    return is_date_line(text) or (len(text.split()) <= DATE_MAX_WORDS and bool(_YEAR.search(text))
+                                  and len(_NUMBER.findall(text)) >= 2)
+
+
+def _all_bold(node, text: str) -> bool:
+    """The block prints nothing but one bold run (<p><strong>Headline</strong></p>)."""
+    key = text_key(text)
+    return any(text_key(element_text(b)) == key for b in node.iter(*_BOLD))
+
+
+_TITLE_LABEL = re.compile(r"(^|[-_ ])(title|headline|heading)([-_ ]|$)", re.I)
+_BOLD = ("b", "strong", "big")
+
+
+def _looks_like_heading(node) -> bool:
+    if node.tag in ("h2", "h3", "h4"):
+        return 0 < len(element_text(node).split()) <= HEADING_MAX_WORDS
+    labelled = _TITLE_LABEL.search(f"{node.get('class') or ''} {node.get('id') or ''}")
+    if node.tag not in _BOLD and not labelled and next(node.iter(*_BOLD), None) is None:
+        return False
+    text = element_text(node)
+    if not 2 <= len(text.split()) <= HEADING_MAX_WORDS or _is_a_date(text):
+        return False
+    if node.tag not in _BOLD and not labelled and not _all_bold(node, text):
+        return False
+    linked = next(node.iter("a"), None) is not None
+    return not linked and not any(a.tag == "a" for a in node.iterancestors())
 
 
 def _head_text(tree) -> str | None:

@@ -51,6 +51,20 @@ def test_an_ordinary_caption_leaves_the_text(site):
 
 
 @pytest.mark.parametrize("site", [None, RULES], ids=["generic", "rules"])
+def test_text_set_beside_a_photo_in_its_row_is_body_but_a_row_below_is_a_caption(site):
+    beside = "".join(f"<table><tr><td><img src='/s{i}.jpg'></td><td><p><b>Bước {i}:</b></p>"
+                     f"<p>{PARAS[i]}</p></td></tr></table>" for i in (1, 2, 3))
+    below = (f"<table><tr><td><img src='/a.jpg'></td></tr><tr><td>{CAPTIONS[0]}</td></tr>"
+             f"</table>")
+    body = f"<p>{PARAS[0]}</p>{beside}{below}<p>{PARAS[4]}</p>"
+    article = clean_article(extract_article(page(body), URL, site))
+    assert article.captions == [CAPTIONS[0]]
+    for i in (1, 2, 3):
+        assert PARAS[i] in article.text
+    assert article.layout == "article"
+
+
+@pytest.mark.parametrize("site", [None, RULES], ids=["generic", "rules"])
 def test_a_photo_story_keeps_its_captions_as_its_body(site):
     intro = "Những ngày đầu tháng sáu, cả xã vào vụ gặt."
     body = f"<p>{intro}</p>" + "".join(figure(c) for c in CAPTIONS)

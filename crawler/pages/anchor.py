@@ -63,7 +63,7 @@ def anchor(lines: list[str], tree, known: dict[int, object] | None = None) -> An
         return Anchored(lines)
     order = {node: i for i, node in enumerate(container.iter())}
     navigation = navigation_keys(tree) if len(located) < len(lines) else set()
-    skipped = link_list_blocks(blocks, order, container)
+    skipped = link_list_blocks(blocks, order, container) | rating_blocks(located.values())
     lines_kept = [(n, line) for n, line in enumerate(lines) if located.get(n) not in skipped
                   and (n in located or text_key(line) not in navigation)]
     located = {i: located[n] for i, (n, _) in enumerate(lines_kept) if n in located}
@@ -166,6 +166,19 @@ def link_list_blocks(blocks: list, order: dict, container) -> set:
     titles = {b for b, after in zip(inside, inside[1:]) if after in listed and b not in listed
               and 0 < len(element_text(b).split()) <= LIST_TITLE_MAX_WORDS}
     return listed | titles
+
+
+# schema.org microdata of a reader poll or counter ("(6816 bình chọn, 9/10 điểm)", "1.2k
+# lượt xem"): the standard vocabulary marks them, whatever the CMS.
+_COUNTER_PROPS = frozenset({"aggregaterating", "ratingvalue", "ratingcount", "reviewcount",
+                            "bestrating", "interactionstatistic", "interactioncount"})
+
+
+def rating_blocks(located) -> set:
+    """Located blocks printed inside a rating or counter widget."""
+    return {b for b in located
+            if any((n.get("itemprop") or "").lower() in _COUNTER_PROPS
+                   for n in (b, *b.iterdescendants(), *b.iterancestors()))}
 
 
 def merge(lines: list[str], located: dict[int, object], order: dict, blocks: list,

@@ -75,7 +75,17 @@ def beside_image(node) -> bool:
         if holder.tag == "figure" or (_has_image(holder) and _text_words(holder) <= 2 * _text_words(node) + 5):
             return True
     previous = node.getprevious()
-    return previous is not None and _has_image(previous) and not element_text(previous)
+    if previous is not None and _has_image(previous) and not element_text(previous):
+        return True
+    return _row_under_a_photo(node)
+
+
+def _row_under_a_photo(node) -> bool:
+    """The node is the text cell of a table row that follows a row holding only a photo
+    (a photo table of several photos, each with its caption row below)."""
+    row = next((a for a in (node, *list(node.iterancestors())[:2]) if a.tag == "tr"), None)
+    above = row.getprevious() if row is not None else None
+    return above is not None and above.tag == "tr" and _has_image(above) and not element_text(above)
 
 
 def _has_image(node) -> bool:
@@ -87,13 +97,17 @@ def _text_words(node) -> int:
 
 
 def image_table_captions(root) -> list:
-    """Text cells of image tables (CMSs lay a photo and its caption out as a 2-row table)."""
+    """Text cells of image tables (CMSs lay a photo and its caption out as a 2-row table).
+    A cell in the photo's own row is text set beside the photo (a step of a recipe, a
+    paragraph; sometimes a caption, but not demonstrably one): it stays in the body, as
+    trafilatura keeps it."""
     cells = []
     for table in root.iter("table"):
         if table.find(".//img") is None or _text_words(table) > TABLE_CAPTION_MAX_WORDS:
             continue
         cells += [c for c in table.iter("td", "th")
-                  if c.find(".//img") is None and element_text(c)]
+                  if c.find(".//img") is None and element_text(c)
+                  and c.getparent().find(".//img") is None]
     return cells
 
 

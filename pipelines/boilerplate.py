@@ -33,7 +33,11 @@ LABEL_PREFIXES = (
     "tổng biên tập", "phó tổng biên tập", "chịu trách nhiệm", "theo dõi báo", "chia sẻ qua",
     "chia sẻ lên", "đường dây nóng", "hotline", "liên hệ quảng cáo", "tags:", "từ khóa:",
     "từ khoá:", "tag:", "nguồn:", "xem thêm:", "đọc thêm:", "tin liên quan:",
+    "tham khảo:", "nguồn tham khảo", "mời bạn đọc vào chuyên mục", "mời quý độc giả xem",
+    # a photo's credit or caption left in the body ("Ảnh minh họa / Vietnam+", "Ảnh: TTXVN")
+    "ảnh minh họa", "ảnh minh hoạ", "ảnh:",
 )
+_BULLET = "*•→-– "      # "* Mời bạn đọc vào chuyên mục Y tế ...": a label behind a bullet
 _SENTENCE_END = re.compile(r"[.!?…:;”\"»]$")
 HEADLINE_MAX_WORDS = 30
 
@@ -43,7 +47,7 @@ def _is_heading(key: str, extra: frozenset[str]) -> bool:
 
 
 def _is_label(key: str, line: str, extra: tuple[str, ...]) -> bool:
-    lowered = line.strip().casefold()
+    lowered = line.strip().lstrip(_BULLET).casefold()
     return (key in LABEL_LINES or lowered.startswith(LABEL_PREFIXES)
             or any(lowered.startswith(p.casefold()) for p in extra))
 

@@ -27,6 +27,9 @@ BODY = ("Huyện ủy Tuy Phong cho biết, việc triển khai Kết luận s�
     (["Chia sẻ", BODY, "Giấy phép xuất bản số: 150/GP-BTTTT", "© Báo Bình Thuận"], [BODY]),
     # a long sentence after a heading is article text again, not a headline
     ([BODY, "Xem thêm", BODY + " Thêm câu nữa."], [BODY, BODY + " Thêm câu nữa."]),
+    # a promo line behind a bullet, a reference credit, a photo credit left in the body
+    ([BODY, "Ảnh minh họa / Vietnam+", BODY, "* Mời bạn đọc vào chuyên mục Y tế xem các tin, "
+      "bài liên quan.", "Tham khảo: Lý Luận Cơ Bản Y Học Cổ Truyền"], [BODY, BODY]),
     # no boilerplate: untouched
     ([BODY, "Ông Nguyễn Văn A nói: “Chúng tôi sẽ làm tốt hơn.”"],
      [BODY, "Ông Nguyễn Văn A nói: “Chúng tôi sẽ làm tốt hơn.”"]),

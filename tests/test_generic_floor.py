@@ -206,6 +206,40 @@ def test_a_rating_widget_under_the_body_leaves_it():
     assert anchor_lines(lines, tree) == lines[:-1]
 
 
+def test_a_page_wrapped_in_one_form_is_read_like_any_page_but_a_comment_form_is_not():
+    comment_form = ("<form action='/comment'><p>Gửi bình luận của bạn về bài viết này để "
+                    "chúng tôi biết ý kiến</p><textarea></textarea><button>Gửi</button></form>")
+    inner = (f"<h1>Council extends evening buses</h1><div>{body(PARAGRAPHS[0])}<h2>Late "
+             f"routes</h2>{body(*PARAGRAPHS[1:])}</div>{comment_form}")
+    page = ("<html><head><title>Council extends evening buses</title></head><body>"
+            f"<form id='aspnetForm' method='post' action='./default.aspx'>{inner}</form>"
+            "</body></html>")
+    from crawler.pages.article_page import ArticlePage
+    article = ArticlePage(page, "https://example.com/2009/11/02/buses.aspx", use_rules=False)
+    lines = article.to_item().text.splitlines()
+    assert lines == [PARAGRAPHS[0], "Late routes", *PARAGRAPHS[1:]]
+    assert article.tree.find(".//form") is not None          # the comment form stays a form
+
+
+def test_a_section_h1_gives_way_to_the_story_heading_and_a_bold_headline_names_the_title():
+    section = ("<html><head><title>Harbour365 - Council extends evening buses - All The News"
+               "</title></head><body><h1>All The News</h1><div><h2>Council extends evening "
+               f"buses</h2>{body(*PARAGRAPHS)}</div></body></html>")
+    bold = ("<html><head><title>WHO TV - Des Moines: Council extends evening buses</title>"
+            "</head><body><table><tr><td><font><b>Council extends evening buses</b></font>"
+            f"{body(*PARAGRAPHS)}</td></tr></table></body></html>")
+    for page in (section, bold):
+        article = extract_article(page, "https://example.com/story.asp?S=7596248")
+        assert article.title == "Council extends evening buses"
+
+
+def test_a_div_whose_class_calls_it_the_header_names_an_untitled_page():
+    page = ("<html><body><div class='main'><div class='header'>Council extends evening buses "
+            f"@ Tuesday 15 January, 06:55 GMT</div>{body(*PARAGRAPHS)}</div></body></html>")
+    article = extract_article(page, "https://example.com/story/81135.html")
+    assert article.title.startswith("Council extends evening buses")
+
+
 # -- lists of links inside the container, layout tables, teaser classes -----------------
 def _card(n: int) -> str:
     return (f'<div class="item"><a href="/other-story-{n}-1234{n}.html"><img src="/i{n}.jpg"></a>'

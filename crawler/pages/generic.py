@@ -207,15 +207,17 @@ def headline(tree) -> str | None:
     return h1 or meta(tree, "og:title") or title_from_head(tree)
 
 
-NAMES_MOST = 0.5     # share of the declared title's words a headline prints
+NAMES_MOST = 0.5     # share of the declared title's words an <h1> prints to be kept
+NAMES_LEAST = 0.4    # ... and that another heading must print to replace it
 WITHIN_TITLE = 0.9   # share of a heading's words the declared title holds
 
 
 def _heading_naming(tree, declared: str, than: float) -> str | None:
-    """The <h1>-<h3> that names more of the declared title than `than` (and at least
-    NAMES_MOST of it) with nearly all of its own words in it ("Blog name: Headline")."""
-    best, most = None, max(than, NAMES_MOST - 1e-9)
-    for node in tree.iter("h1", "h2", "h3"):
+    """The heading (<h1>-<h3>, or a bold run on pages older than heading tags) that names
+    more of the declared title than `than` (and at least NAMES_LEAST of it) with nearly all
+    of its own words in it: "Blog name: Headline", "Site - Headline - Section - Site"."""
+    best, most = None, max(than, NAMES_LEAST - 1e-9)
+    for node in tree.iter("h1", "h2", "h3", "b", "strong"):
         text = element_text(node)
         if not text or len(text.split()) > HEADING_MAX_WORDS:
             continue
@@ -277,7 +279,7 @@ def _all_bold(node, text: str) -> bool:
     return any(text_key(element_text(b)) == key for b in node.iter(*_BOLD))
 
 
-_TITLE_LABEL = re.compile(r"(^|[-_ ])(title|headline|heading)([-_ ]|$)", re.I)
+_TITLE_LABEL = re.compile(r"(^|[-_ ])(title|headline|heading|header)([-_ ]|$)", re.I)
 _BOLD = ("b", "strong", "big")
 
 

@@ -40,7 +40,27 @@ def parse_page(text: str) -> tuple[lxml_html.HtmlElement, str]:
     if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
         text = flatten_nesting(text)
         tree = lxml_html.document_fromstring(text)
+    unwrap_page_forms(tree)
     return tree, text
+
+
+PAGE_FORM_SHARE = 0.5    # a <form> holding this share of the page's text wraps the page
+
+
+def unwrap_page_forms(tree) -> None:
+    """A <form> that holds most of the page (ASP.NET WebForms wrap the whole body in one,
+    as many Vietnamese CMSs do) is the page's wrapper, not a form widget whose text is
+    never article text: it becomes a <div> (marked data-vnnews-form) so that the rest of
+    the page reading sees its content."""
+    forms = [f for f in tree.iter("form")]
+    if not forms:
+        return
+    body = tree.find("body")
+    total = len((body if body is not None else tree).text_content())
+    for form in forms:
+        if total and len(form.text_content()) >= PAGE_FORM_SHARE * total:
+            form.tag = "div"
+            form.set("data-vnnews-form", "page")
 
 
 def flatten_nesting(text: str, most: int = MAX_NESTING) -> str:

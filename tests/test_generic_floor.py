@@ -240,6 +240,14 @@ def test_a_div_whose_class_calls_it_the_header_names_an_untitled_page():
     assert article.title.startswith("Council extends evening buses")
 
 
+def test_a_subheading_of_an_article_laid_out_in_a_table_cell_is_put_back():
+    from crawler.pages.anchor import anchor_lines
+    tree = parse_html("<html><body><table><tr><td>Menu</td><td class='main'>"
+                      f"{body(PARAGRAPHS[0])}<h3>Late routes</h3>{body(*PARAGRAPHS[1:])}"
+                      "</td></tr></table></body></html>")
+    assert anchor_lines(PARAGRAPHS, tree) == [PARAGRAPHS[0], "Late routes", *PARAGRAPHS[1:]]
+
+
 # -- lists of links inside the container, layout tables, teaser classes -----------------
 def _card(n: int) -> str:
     return (f'<div class="item"><a href="/other-story-{n}-1234{n}.html"><img src="/i{n}.jpg"></a>'

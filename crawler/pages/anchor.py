@@ -202,10 +202,11 @@ def merge(lines: list[str], located: dict[int, object], order: dict, blocks: lis
         taken = set(located.values())
         opening = opening_heading(blocks, order, first)
         inside_blocks = [b for b in blocks if b in order]
+        container = next(iter(order))           # order: the container's elements, from it
         placed += [(order[h], element_text(h)) for i, h in enumerate(inside_blocks)
                    if h not in taken and (first < order[h] < last or h is opening)
-                   and h not in link_lists and is_heading(h)
-                   and heads_text(inside_blocks, i, taken)]
+                   and h not in link_lists and is_heading(h, container)
+                   and heads_text(inside_blocks, i, taken, container)]
         placed += closing_byline(blocks, order, last)
     return sorted(placed, key=lambda pair: pair[0])
 
@@ -251,7 +252,7 @@ def closing_byline(blocks: list, order: dict, last: int) -> list[tuple]:
     return [(order[block], text)] if text and looks_like_byline(text) else []
 
 
-def heads_text(blocks: list, i: int, taken: set) -> bool:
+def heads_text(blocks: list, i: int, taken: set, container=None) -> bool:
     """Whether the heading blocks[i] opens text the article keeps: the next block printing
     anything (a figure or one more heading skipped) is one of the located lines. A run of
     headings over text trafilatura left out ("Topics:", "Bookmark:", "About this blog" in
@@ -259,7 +260,7 @@ def heads_text(blocks: list, i: int, taken: set) -> bool:
     for block in blocks[i + 1:]:
         if block in taken:
             return True
-        if not element_text(block) or is_heading(block) or _in_figure(block):
+        if not element_text(block) or is_heading(block, container) or _in_figure(block):
             continue
         return False
     return False
@@ -276,12 +277,17 @@ def opening_heading(blocks: list, order: dict, first: int):
     return before[-1] if before else None
 
 
-def is_heading(node) -> bool:
-    """A subheading of the article: <h2>-<h6>, short, not a link, not in a figure or box."""
+def is_heading(node, container=None) -> bool:
+    """A subheading of the article: <h2>-<h6>, short, not a link, not in a figure or box
+    inside the container (the tables an old page lays itself out with, around the
+    container, do not count)."""
     text = element_text(node)
     if node.tag not in HEADINGS or not text or len(text.split()) > HEADING_MAX_WORDS:
         return False
-    if any(a.tag in NOT_CONTENT for a in node.iterancestors()):
-        return False
+    for ancestor in node.iterancestors():
+        if ancestor is container:
+            break
+        if ancestor.tag in NOT_CONTENT:
+            return False
     linked = sum(len(element_text(a)) for a in node.iter("a"))
     return linked <= LINK_SHARE * len(text)

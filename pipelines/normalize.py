@@ -87,17 +87,35 @@ def _clean(value: str | None, inline: bool = True) -> str | None:
     return normalize_inline(repaired) if inline else normalize_text(repaired)
 
 
+def _clean_field(value: str | None) -> str | None:
+    """A short field (a tag, a caption, the author) with a broken character the body does
+    not have ("Pakistan\ufffds military" among 26 tags): the value goes, not the article;
+    the garbage share of a 19-character string says nothing about the page."""
+    try:
+        return _clean(value)
+    except UndecodableError:
+        return None
+
+
 def normalize_article(article):
     """Repair and normalise every text field of an Article in place.
 
-    Raises UndecodableError when a field holds text that cannot be repaired."""
+    Raises UndecodableError when the body holds text that cannot be repaired; a field
+    that cannot be repaired beside a clean body is left out (a title keeps its readable
+    characters)."""
     article.text = _clean(article.text, inline=False) or ""
-    article.title = _clean(article.title) or ""
+    title = article.title
+    article.title = _clean_field(title)
+    if article.title is None:
+        article.title = normalize_inline(_BROKEN.sub("", title or ""))
     for name in ("lead", "author", "category"):
-        setattr(article, name, _clean(getattr(article, name)) or None)
-    article.captions = [c for c in map(_clean, article.captions) if c]
-    article.tags = [t for t in map(_clean, article.tags) if t]
+        setattr(article, name, _clean_field(getattr(article, name)) or None)
+    article.captions = [c for c in map(_clean_field, article.captions) if c]
+    article.tags = [t for t in map(_clean_field, article.tags) if t]
     return article
+
+
+_BROKEN = re.compile(r"[\ufffd\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 class NormalizePipeline:

@@ -62,6 +62,11 @@ def test_rule_free_discovery_on_real_listing_pages(name):
     ("https://a.vn/tu-khoa/lua-gao-123456.html", False),
     ("https://a.vn/kinh-te/gia-lua-tang-manh-vu-he-thu.html", True),
     ("https://a.vn/2025/06/12/gia-lua", True),
+    # a year/month path over a long slug (WordPress permalinks), underscore slugs
+    ("https://a.vn/2025/06/gia-lua-tang-manh-vu-he-thu/", True),
+    ("https://a.com/articles/future_tense/2012/11/nonlethal_weapons_and_the_law_of_war.html", True),
+    ("https://a.vn/2025/06/", False),
+    ("https://a.vn/2025/06/kinh-te/", False),
 ])
 def test_article_url_shapes(url, article):
     assert discovery.looks_like_article(url) is article

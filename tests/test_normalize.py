@@ -155,6 +155,14 @@ def test_normalize_article_raises_on_garbage():
         normalize_article(Article(url="u", site="s", title="T", text="Huy\ufffdn \ufffd\ufffd"))
 
 
+def test_a_broken_tag_or_title_character_beside_a_clean_body_costs_only_that_value():
+    article = Article(url="u", site="s", title="Pakistan\ufffds army", text="Huyện ủy họp báo",
+                      tags=["Pakistan\ufffds military", "Kabul"], author="R\ufffdn")
+    normalize_article(article)
+    assert article.text == "Huyện ủy họp báo" and article.tags == ["Kabul"]
+    assert article.title == "Pakistans army" and article.author is None
+
+
 def test_pipeline_drops_undecodable_items_with_a_typed_drop():
     from pipelines.drops import Undecodable
     item = Article(url="u", site="s", title="Tin", text="\x01\x02\x03\x04 rác")

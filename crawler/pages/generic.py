@@ -209,7 +209,7 @@ def headline(tree) -> str | None:
 
 NAMES_MOST = 0.5     # share of the declared title's words an <h1> prints to be kept
 NAMES_LEAST = 0.4    # ... and that another heading must print to replace it
-WITHIN_TITLE = 0.9   # share of a heading's words the declared title holds
+WITHIN_TITLE = 0.75  # share of a heading's words the declared title holds
 
 
 def _heading_naming(tree, declared: str, than: float) -> str | None:

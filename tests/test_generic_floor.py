@@ -267,6 +267,15 @@ def test_a_card_list_of_other_stories_inside_the_container_goes():
     assert "Another story" not in article.text and "Các tin khác" not in article.text
 
 
+def test_list_items_of_prose_citing_a_source_mid_sentence_are_no_card_list():
+    from crawler.pages.link_lists import card_lists
+    items = "".join(f"<li>{p} <a href='/source-{n}.html'>The council report number {n} "
+                    f"says</a> more of the same.</li>" for n, p in enumerate(PARAGRAPHS))
+    assert card_lists(parse_html(f"<html><body><ul>{items}</ul></body></html>")) == set()
+    cards = "".join(_card(n) for n in range(4))
+    assert len(card_lists(parse_html(f"<html><body><div>{cards}</div></body></html>"))) == 4
+
+
 def test_a_row_of_related_headlines_goes_but_a_paragraph_with_a_link_stays():
     row = ('<table><tr><td><a href="/a-123456.html">Water prices rise again in the city</a> '
            '<a href="/b-123457.html">Seven ways to save water at home this summer</a>'

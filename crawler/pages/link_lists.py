@@ -53,14 +53,28 @@ def card_lists(container) -> set:
 
 def _one_headline_each(group: list) -> bool:
     """Each card links exactly one page by a headline (its other links, a section or an
-    author, are short labels), and no two cards the same page."""
+    author, are short labels) that opens the card, and no two cards the same page."""
     pages = []
     for card in group:
         headlines = [page for page, words in targets(card).items() if words >= HEADLINE_MIN_WORDS]
-        if len(headlines) != 1:
+        if len(headlines) != 1 or not _opens(card, headlines[0]):
             return False
         pages.append(headlines[0])
     return len(set(pages)) == len(pages)
+
+
+CARD_LABEL_MAX_WORDS = 5     # a section label or a time may stand before a card's headline
+
+
+def _opens(card, page: str) -> bool:
+    """The headline link comes first in the card (after a label at most): a list item of
+    prose that links a source mid-sentence ("... John Tierney has the scoop in the Post:
+    ..."), or a feature card whose "Learn more about X" link closes it, is no news card."""
+    text = element_text(card)
+    link = max((" ".join(a.text_content().split()) for a in card.iter("a")
+                if (a.get("href") or "").strip() == page), key=len, default="")
+    at = text.find(link) if link else -1
+    return at >= 0 and len(text[:at].split()) <= CARD_LABEL_MAX_WORDS
 
 
 def is_link_row(block) -> bool:

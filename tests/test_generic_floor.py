@@ -108,6 +108,17 @@ def test_the_site_tagline_above_the_headline_is_no_lead():
     assert article.lead is None and "by the sea" not in article.text
 
 
+def test_a_newsletter_box_description_in_a_hidden_form_is_no_lead():
+    box = ("<div style='display: none;'><form action='/subscribe'><ul class='description_below'>"
+           "<li>Subscribe to Harbour News. All you need to know about the town, every week in "
+           "your inbox.</li></ul><input name='email'></form></div>")
+    page = ("<html><head><title>Council extends evening buses</title></head><body>"
+            f"<h1>Council extends evening buses</h1>{box}<div>{body(*PARAGRAPHS)}</div>"
+            "</body></html>")
+    article = extract_article(page, "https://example.com/2009/11/02/buses")
+    assert article.lead is None and "Subscribe" not in article.text
+
+
 def test_a_lead_the_first_paragraph_already_prints_is_not_added():
     description = PARAGRAPHS[0][:120]
     page = (f"<html><head><title>Council extends evening buses</title>"

@@ -10,7 +10,7 @@ import trafilatura
 from crawler.pages.anchor import Anchored, anchor, leaf_blocks, locate
 from crawler.pages.captions import names_caption
 from crawler.pages.dates import is_date_line
-from crawler.pages.html_text import element_lines, element_text, text_key
+from crawler.pages.html_text import SKIP_TAGS, element_lines, element_text, text_key
 from crawler.pages.metadata import meta
 
 # Generic words for a standfirst, as whole words of a class or id ("detail-sapo" and
@@ -158,11 +158,23 @@ def _hinted_lead(tree, follows=lambda node: True) -> str | None:
         if seen.get(node.get("class"), 0) >= TEASER_REPEATS:
             continue
         label = f"{node.get('class', '')} {node.get('id', '')}"
-        if _LEAD_HINT.search(label) and not is_caption_like(node) and follows(node):
+        if (_LEAD_HINT.search(label) and not is_caption_like(node) and follows(node)
+                and not _out_of_the_page(node)):
             text = element_text(node)
             if LEAD_MIN_CHARS <= len(text) <= LEAD_MAX_CHARS:
                 return text
     return None
+
+
+_NOT_LEAD_PLACES = SKIP_TAGS | {"aside", "footer"}
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _out_of_the_page(node) -> bool:
+    """In a form, a side box or the footer, or hidden: a newsletter box's "description"
+    is no standfirst."""
+    return any(a.tag in _NOT_LEAD_PLACES or a.get("hidden") is not None
+               or _HIDDEN.search(a.get("style") or "") for a in (node, *node.iterancestors()))
 
 
 def is_caption_like(node) -> bool:

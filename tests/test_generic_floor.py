@@ -217,6 +217,14 @@ def test_a_rating_widget_under_the_body_leaves_it():
     assert anchor_lines(lines, tree) == lines[:-1]
 
 
+def test_a_page_form_is_found_though_inline_scripts_outside_it_outweigh_its_text():
+    from crawler.pages.html_text import parse_html as parse
+    script = "<script>var data = " + "[1, 2, 3], " * 2000 + "[];</script>"
+    tree = parse(f"<html><body><form id='aspnetForm'>{body(*PARAGRAPHS)}</form>{script}"
+                 "</body></html>")
+    assert tree.find(".//form") is None and tree.find(".//div[@data-vnnews-form]") is not None
+
+
 def test_a_page_wrapped_in_one_form_is_read_like_any_page_but_a_comment_form_is_not():
     comment_form = ("<form action='/comment'><p>Gửi bình luận của bạn về bài viết này để "
                     "chúng tôi biết ý kiến</p><textarea></textarea><button>Gửi</button></form>")

@@ -56,11 +56,18 @@ def unwrap_page_forms(tree) -> None:
     if not forms:
         return
     body = tree.find("body")
-    total = len((body if body is not None else tree).text_content())
+    total = _visible_chars(body if body is not None else tree)
     for form in forms:
-        if total and len(form.text_content()) >= PAGE_FORM_SHARE * total:
+        if total and _visible_chars(form) >= PAGE_FORM_SHARE * total:
             form.tag = "div"
             form.set("data-vnnews-form", "page")
+
+
+def _visible_chars(node) -> int:
+    """Characters of text, without scripts and styles (a page's inline JSON may outweigh
+    its prose)."""
+    hidden = sum(len(s.text_content()) for s in node.iter("script", "style"))
+    return len(node.text_content()) - hidden
 
 
 def flatten_nesting(text: str, most: int = MAX_NESTING) -> str:

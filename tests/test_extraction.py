@@ -118,3 +118,20 @@ def test_relative_date_on_a_page_uses_the_fetch_time_not_the_clock():
     article = extract_article(page, "https://baothu.vn/nong-dan-post88.html", fetched_at=FETCHED)
     assert article.published_at == datetime(2025, 6, 19, 8, 30, tzinfo=VN)
     assert article.published_raw == "Hôm qua 08:30"
+
+
+def _dated_page(meta: str) -> str:
+    return ("<html><head><title>Nông dân thu hoạch lúa</title>"
+            f"<meta property='article:published_time' content='{meta}'></head><body>"
+            "<h1>Nông dân thu hoạch lúa</h1><div class='post-subinfo'><span>Chủ nhật, "
+            "26/01/2025 - 15:29</span></div><div class='content'><p>"
+            + "Bà con nông dân trong xã đang thu hoạch lúa. " * 20 + "</p></div></body></html>")
+
+
+@pytest.mark.parametrize("meta", ["2025-01-26", "2025-01-26T15:29:03+07:00"])
+def test_the_printed_date_in_an_unnamed_span_gives_the_time_and_the_printed_form(meta):
+    # A page declaring only the day prints its time; a page declaring the time prints it
+    # as readers see it: both in a <span> no class names as a date.
+    article = extract_article(_dated_page(meta), "https://baothu.vn/nong-dan-post88.html")
+    assert article.published_at.replace(second=0) == datetime(2025, 1, 26, 15, 29, tzinfo=VN)
+    assert article.published_raw == "Chủ nhật, 26/01/2025 - 15:29"

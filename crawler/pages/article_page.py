@@ -187,6 +187,11 @@ class ArticlePage:
         when, declared = self.declared_date()
         if when is None:
             return self.first_printed_date()
+        if not has_clock(declared):         # a day without its time: the page may print it
+            for text in self.dates_printed_in(when.year):
+                printed = parse_printed(text, now=self.fetched_at)
+                if printed and printed.date() == when.date() and has_clock(text):
+                    return printed, clean_printed(text)
         return when, self.printed_as(when) or declared
 
     def declared_date(self) -> tuple:
@@ -204,11 +209,20 @@ class ArticlePage:
         """How the page prints a declared time (to the minute): `published_raw` is what
         readers see, like a site's date selector gives."""
         minute = when.replace(second=0, microsecond=0)
-        for text in printed_date_texts(self.tree):
+        for text in self.dates_printed_in(when.year):
             parsed = parse_printed(text, now=self.fetched_at)
             if parsed and parsed.replace(second=0) == minute:
                 return clean_printed(text)
         return None
+
+    def dates_printed_in(self, year: int):
+        """Short printed texts that may be the page's date: those of the date elements first
+        (classes, <time>), then any short text printing the year (an unnamed <span> under
+        the headline: "Chủ nhật, 26/01/2025 - 15:29")."""
+        yield from printed_date_texts(self.tree)
+        for node in self.tree.xpath("//body//*[contains(text(), $year)]", year=str(year)):
+            if node.tag not in ("script", "style") and len(node.text_content()) <= DATE_TEXT_MAX:
+                yield element_text(node)
 
     def first_printed_date(self) -> tuple:
         """For pages declaring no date: the first printed date that has a time of day."""
@@ -260,6 +274,7 @@ class ArticlePage:
 
 
 EDGE_LINES = 2      # a line printing only a date is furniture within this many of either end
+DATE_TEXT_MAX = 80  # characters of a printed date line ("Cập nhật thứ hai, ngày 24/12/12 11:05 tối")
 
 
 def _without_repeats(lines: list[str], title: str | None, lead: str | None) -> list[str]:

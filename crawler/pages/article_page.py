@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from crawler.items import Article
 from crawler.pages import generic
 from crawler.pages.captions import caption_nodes, is_photo_story
-from crawler.pages.bylines import is_publisher, looks_like_byline, split_byline
+from crawler.pages.bylines import author_name, is_publisher, looks_like_byline, split_byline
 from crawler.pages.dates import (clean_printed, has_clock, is_date_line, parse_any, parse_iso,
                                  parse_printed)
 from crawler.pages.page_kind import listing_reason
@@ -88,8 +88,8 @@ class ArticlePage:
 
     def author(self) -> str | None:
         """The first byline that is not the paper itself (JSON-LD and meta tags often name
-        the paper as the author)."""
-        return next((c for c in self._author_candidates()
+        the paper as the author) nor a placeholder label ("Tác giả")."""
+        return next((c for c in map(author_name, self._author_candidates())
                      if c and not is_publisher(c, self.publishers)), None)
 
     def _author_candidates(self):

@@ -78,3 +78,14 @@ def split_byline(lines: list[str], author: str | None,
         # signed over its credit in parentheses is a signature whoever the author is.
         return (lines[:-count], author) if same or count == 2 else (lines, author)
     return lines[:-count], byline
+
+
+
+_AUTHOR_LABELS = frozenset({"tác giả", "author", "nguồn", "source", "theo", "by"})
+
+
+def author_name(byline: str | None) -> str | None:
+    """The byline, unless it is only the label printed before one ("Tác giả"). A credit
+    ("H.A (Theo Readers Digest)", "Theo Vietnamnet") stays: it says where the text came from."""
+    text = (byline or "").strip()
+    return None if not text or line_key(text) in _AUTHOR_LABELS else text

@@ -140,8 +140,9 @@ def test_the_printed_date_in_an_unnamed_span_gives_the_time_and_the_printed_form
 def test_a_placeholder_author_in_json_ld_gives_way_to_the_printed_signature():
     page = ("<html><head><title>Nông dân thu hoạch lúa</title><script type='application/ld+json'>"
             '{"@type": "NewsArticle", "author": {"@type": "Person", "name": "Tác giả"}}'
-            "</script></head><body><h1>Nông dân thu hoạch lúa</h1><div class='content'><p>"
-            + "Bà con nông dân trong xã đang thu hoạch lúa. " * 20 + "</p><p>Hà Thu</p></div>"
-            "</body></html>")
+            "</script></head><body><h1>Nông dân thu hoạch lúa</h1><div class='content'>"
+            + "".join(f"<p>Đoạn văn số {i} kể về vụ mùa năm nay của bà con nông dân trong xã, "
+                      "khi giá lúa tăng và năng suất đạt cao nhất.</p>" for i in range(5))
+            + "<p>Hà Thu</p></div></body></html>")
     article = extract_article(page, "https://baothu.vn/nong-dan-post88.html")
     assert article.author == "Hà Thu"

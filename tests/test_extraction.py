@@ -146,3 +146,18 @@ def test_a_placeholder_author_in_json_ld_gives_way_to_the_printed_signature():
             + "<p>Hà Thu</p></div></body></html>")
     article = extract_article(page, "https://baothu.vn/nong-dan-post88.html")
     assert article.author == "Hà Thu"
+
+
+@pytest.mark.parametrize("trail", [
+    "<ul class='breadcrumb'><li><a href='/'>Trang chủ</a></li><li><a href='/suc-khoe'>Sức khỏe"
+    "</a></li><li class='active'>Nông dân thu hoạch lúa</li></ul>",
+    "<div class='box1 mybreadcrumb'><a href='/'>Home</a> » <a href='/suc-khoe'>Sức khỏe</a></div>",
+    "<ol itemscope itemtype='https://schema.org/BreadcrumbList'><li><a href='/'>Trang chủ</a>"
+    "</li><li>Sức khỏe</li></ol>",
+])
+def test_the_printed_breadcrumb_names_the_section(trail):
+    page = ("<html><head><title>Nông dân thu hoạch lúa</title></head><body>" + trail
+            + "<h1>Nông dân thu hoạch lúa</h1><div class='content'><p>"
+            + "Bà con nông dân trong xã đang thu hoạch lúa. " * 20 + "</p></div></body></html>")
+    article = extract_article(page, "https://baothu.vn/nong-dan-post88.html")
+    assert article.category == "Sức khỏe"

@@ -19,7 +19,7 @@ from crawler.pages.html_text import (element_lines, element_text, parse_page, re
                                      text_key)
 from crawler.pages.metadata import (canonical_url, first_time_element, json_ld_article,
                                     json_ld_objects, ld_author, ld_breadcrumb, meta, meta_all,
-                                    printed_author_texts, printed_date_texts)
+                                    printed_author_texts, printed_breadcrumb, printed_date_texts)
 from crawler.sites.registry import Site
 
 class NoArticle(Exception):
@@ -237,7 +237,8 @@ class ArticlePage:
         if isinstance(section, list):
             section = section[0] if section else None
         return (self.select_text("category") or ld_breadcrumb(self.ld_objects, self.url_fetched)
-                or meta(self.tree, "article:section") or section)
+                or meta(self.tree, "article:section") or section
+                or printed_breadcrumb(self.tree, self.title()))
 
     def tags(self) -> list[str]:
         tags = ([element_text(n) for n in self.select("tags")]

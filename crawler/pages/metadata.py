@@ -5,7 +5,7 @@ import html
 import json
 from urllib.parse import urljoin, urldefrag
 
-from crawler.pages.html_text import element_text
+from crawler.pages.html_text import element_text, text_key
 
 HOME_NAMES = {"trang chủ", "home", "trang nhất"}
 
@@ -126,3 +126,25 @@ def printed_date_texts(tree) -> list[str]:
 
 def printed_author_texts(tree) -> list[str]:
     return tiered_texts(tree, _AUTHOR_TIERS)
+
+
+_BREADCRUMB = ('//*[contains(@itemtype, "BreadcrumbList")] | '
+               '//*[contains(translate(@aria-label, "BREADCUMB", "breadcumb"), "breadcrumb")] | '
+               '//*[contains(translate(@class, "BREADCUMB", "breadcumb"), "breadcrumb")] | '
+               '//*[contains(translate(@id, "BREADCUMB", "breadcumb"), "breadcrumb")]')
+SECTION_MAX_WORDS = 6
+
+
+def printed_breadcrumb(tree, title: str | None = None) -> str | None:
+    """The deepest section a printed breadcrumb trail names (schema.org microdata, an
+    aria-label or a class or id calling it a breadcrumb: the generic word, as "caption"):
+    its last link, or its last item, that is neither the home page nor the headline."""
+    skip = {text_key(title or "")} | {text_key(n) for n in HOME_NAMES}
+    for trail in tree.xpath(_BREADCRUMB):
+        items = (" ".join(node.text_content().split()) for node in trail.iter("a", "li")
+                 if node.tag == "a" or node.find(".//a") is None)    # links, the active item
+        named = [t for t in items if t and text_key(t) not in skip
+                 and len(t.split()) <= SECTION_MAX_WORDS]
+        if named:
+            return named[-1]
+    return None

@@ -66,6 +66,11 @@ def test_rule_free_discovery_on_real_listing_pages(name):
     ("https://a.vn/2025/06/gia-lua-tang-manh-vu-he-thu/", True),
     ("https://a.com/articles/future_tense/2012/11/nonlethal_weapons_and_the_law_of_war.html", True),
     ("https://a.vn/2025/06/", False),
+    # the article named in the query (ASP.NET, PHP CMSs); a section's short id is not one
+    ("https://a.vn/News.aspx?NewsID=123456", True),
+    ("https://a.vn/?p=8231", True),
+    ("https://a.vn/Default.aspx?CatID=5", False),
+    ("https://a.vn/list.aspx?page=12345", False),
     ("https://a.vn/2025/06/kinh-te/", False),
 ])
 def test_article_url_shapes(url, article):

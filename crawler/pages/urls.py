@@ -4,7 +4,7 @@ to follow) and by page classification (a page whose URL has no article shape).""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from crawler.sites.registry import Site
 
@@ -36,10 +36,27 @@ NOT_ARTICLE = re.compile(
 
 def looks_like_article(url: str) -> bool:
     """Rule-free recognition of article URLs by shape."""
-    path = urlsplit(url).path
-    if NOT_ARTICLE.search(path) or _FILE.search(path):
+    parts = urlsplit(url)
+    if NOT_ARTICLE.search(parts.path) or _FILE.search(parts.path):
         return False
-    return any(p.search(path) for p in _ARTICLE_SHAPES)
+    return any(p.search(parts.path) for p in _ARTICLE_SHAPES) or query_id(parts.query)
+
+
+# Older CMSs (ASP.NET, PHP) name the article in the query: "News.aspx?NewsID=123456",
+# "?p=8231", "index.php?option=com_content&id=4512". A named item id, or a bare id of 4+
+# digits (a section's id is short: "?CatID=5").
+_NAMED_ID = re.compile(r"^(news|article|post|item|story|content|tin|bai|baiviet|tintuc|detail)"
+                       r"_?id$", re.I)
+_BARE_ID = re.compile(r"^(id|p|nid|aid)$", re.I)
+
+
+def query_id(query: str) -> bool:
+    """The query string names one article by its id."""
+    for key, value in parse_qsl(query):
+        if value.isdigit() and (_NAMED_ID.match(key) and len(value) >= 3
+                                or _BARE_ID.match(key) and len(value) >= 4):
+            return True
+    return False
 
 
 def is_article_url(url: str, site: Site) -> bool:
@@ -50,5 +67,5 @@ def is_article_url(url: str, site: Site) -> bool:
 
 def has_id(url: str) -> bool:
     """The URL carries an id or a date (every shape but the id-less slug)."""
-    path = urlsplit(url).path
-    return any(p.search(path) for p in _ARTICLE_SHAPES[:-1])
+    parts = urlsplit(url)
+    return any(p.search(parts.path) for p in _ARTICLE_SHAPES[:-1]) or query_id(parts.query)

@@ -58,10 +58,9 @@ from pathlib import Path
 import datasketch
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 from datasketch import MinHash, MinHashLSH
 
-from corpus.reader import files as corpus_files
+from corpus.reader import files as corpus_files, read_file
 from corpus.schema import SCHEMA
 from corpus.writer import write_atomic
 
@@ -279,7 +278,7 @@ def ingest(db, directory: Path) -> int:
 
 
 def ingest_file(db, path: Path, rel: str) -> int:
-    rows = pq.read_table(path, columns=READ_COLUMNS, schema=SCHEMA).to_pylist()
+    rows = read_file(path, READ_COLUMNS).to_pylist()
     remove_file_docs(db, rel, keep={row["url"] for row in rows})
     return sum(ingest_row(db, row, rel) for row in rows)
 
@@ -407,7 +406,7 @@ def recompute(db, directory: Path) -> tuple[int, int]:
 def rewrite_marks(db, directory: Path, rel: str, marks: dict) -> None:
     """Put new marks into one file, atomically, and remember them and the file's new stamp."""
     path = directory / rel
-    write_atomic(_marked(pq.read_table(path, schema=SCHEMA), marks), path)
+    write_atomic(_marked(read_file(path), marks), path)
     db.executemany("UPDATE docs SET dup_of = ?, dup_cluster = ? WHERE url = ? AND file = ?",
                    [(d, c, url, rel) for url, (d, c) in marks.items()])
     stat = path.stat()

@@ -22,7 +22,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from corpus.reader import files
+from corpus.reader import files, read_file
 from corpus.schema import SCHEMA, SCHEMA_VERSION
 from corpus.writer import fsync_path, write_atomic
 
@@ -73,7 +73,7 @@ def compact(directory: str | Path, min_files: int = 2, name: str = "compact",
 
 
 def _compact_partition(directory: Path, folder: Path, paths: list[Path], name: str) -> Compacted:
-    table = pa.concat_tables(_as_current(pq.read_table(p)) for p in paths)
+    table = pa.concat_tables(_as_current(read_file(p, schema=None)) for p in paths)
     staging = folder.with_name(f".{folder.name}.compact")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()

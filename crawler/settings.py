@@ -21,6 +21,10 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 COOKIES_ENABLED = False
+# Scrapy starts CONCURRENT_ITEMS asyncio tasks (default 100) for every callback's output. An
+# article page yields one item, listings and sitemaps only requests (scheduled at once, never
+# awaited): one task does the same work, and the 100 cost ~0.35 ms of CPU per response.
+CONCURRENT_ITEMS = 1
 RETRY_TIMES = 2
 
 # Bounds of an unattended run (docs/unattended.md, "Bounds"): no page, server or trap can

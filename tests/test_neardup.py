@@ -287,8 +287,8 @@ def test_an_update_reads_only_changed_files_and_queries_the_index(tmp_path, monk
     write(tmp_path, many[1:], run_id="r2")
     neardup.update(tmp_path)
     read = []
-    original = pq.read_table
-    monkeypatch.setattr(neardup.pq, "read_table", lambda path, **kw: read.append(path) or original(path, **kw))
+    original = neardup.read_file
+    monkeypatch.setattr(neardup, "read_file", lambda path, *a, **kw: read.append(path) or original(path, *a, **kw))
     write(tmp_path, [republished()], run_id="r3")
     result = neardup.update(tmp_path)
     assert result["sketched"] == 1 and result["articles"] == 32

@@ -32,9 +32,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from corpus.reader import files as corpus_files
+from corpus.reader import files as corpus_files, read_file
 from corpus.schema import SCHEMA
 from corpus.writer import write_atomic
 from pipelines.items import any_item
@@ -234,7 +233,7 @@ def count_new_files(directory: Path, evidence: Evidence):
 
 
 def read_rows(path: Path) -> list[dict]:
-    return pq.read_table(path, columns=READ_COLUMNS, schema=SCHEMA).to_pylist()
+    return read_file(path, READ_COLUMNS).to_pylist()
 
 
 def waiting_rows(directory: Path, pages: list[tuple[str, str]]) -> list[tuple[str, dict]]:
@@ -266,7 +265,7 @@ def rewrite(directory: Path, changes: dict[str, dict[str, str]], workers: int) -
         tokenized = dict(zip(texts, pool.map(texts)))
     for rel, file_changes in sorted(changes.items()):
         path = directory / rel
-        table = pq.read_table(path, schema=SCHEMA)
+        table = read_file(path)
         write_atomic(_replaced(table, file_changes, tokenized), path)
 
 

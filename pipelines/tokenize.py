@@ -32,9 +32,11 @@ So what the CRF sees is our choice, and the letters we return are the page's:
 An underscore printed in the text ("foo_bar") stays as is, so it is indistinguishable from a
 word joint in `tokens`.
 
-Engines (TOKENIZE_ENGINE): underthesea by default; "pyvi" (pyvi 0.1.1's CRF) segments about
-2.4x faster and scores 95.1-95.3 word F1 on the same VLSP 2013 test set against 98.6 for the
-default (scripts/eval_tokenize.py --engine pyvi; docs/performance.md). Sentence splitting,
+Engines (TOKENIZE_ENGINE): underthesea by default, its model scored by
+pipelines.crf_segmenter (the same tags as underthesea.word_tokenize, at about a third of its
+CPU; underthesea.word_tokenize itself if the model is one that module cannot read); "pyvi"
+(pyvi 0.1.1's CRF) scores 95.1-95.3 word F1 on the same VLSP 2013 test set against 98.6 for
+the default (scripts/eval_tokenize.py --engine pyvi; docs/performance.md). Sentence splitting,
 chunking and the letters of `tokens` are the same with either; pyvi is fed the text as
 printed (crf_style is underthesea's training style).
 
@@ -62,6 +64,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from types import SimpleNamespace
+from pipelines import crf_segmenter
 from pipelines.items import any_item
 from pipelines.procname import name_process
 
@@ -206,10 +209,26 @@ def _pyvi():
     return ViTokenizer
 
 
+@functools.cache
+def _cached_crf() -> bool:
+    """Can underthesea's model be scored by pipelines.crf_segmenter (same tags, a third of
+    the CPU)? If a future underthesea ships a model it cannot read, say so once and let
+    underthesea.word_tokenize do the work."""
+    try:
+        crf_segmenter.default_segmenter()
+    except Exception as exc:  # noqa: BLE001 - whatever we cannot read, underthesea can
+        logger.warning("word segmentation falls back to underthesea.word_tokenize "
+                       "(about 3x the CPU): %s", exc)
+        return False
+    return True
+
+
 def _segmenter_words(feed: str) -> list[str]:
     """Words of one sentence, each its syllables separated by spaces (underthesea's form)."""
     if _engine == "pyvi":
         return [word.replace("_", " ") for word in _pyvi().spacy_tokenize(feed)[0]]
+    if _cached_crf():
+        return crf_segmenter.word_tokenize(feed)
     return _underthesea().word_tokenize(feed, use_token_normalize=False)
 
 

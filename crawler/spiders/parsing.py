@@ -11,8 +11,12 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import multiprocessing
+import queue
 import re
 import signal
+import threading
+import time
+from collections import deque
 
 from corpus.faults import hang_point
 from crawler.pages import NoArticle, extract_article
@@ -24,6 +28,7 @@ from pipelines.procname import name_process
 # pages holding 1 in 200 or more of them.
 CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 WORKER_NAME = "vnnews-parse"    # the workers' process name (ps, top, benchmarks)
+PIPELINE_DEPTH = 2              # pages in a worker at once: the one it parses and the next
 
 
 class PageDropped(Exception):
@@ -63,66 +68,194 @@ def _unpack(result: tuple):
 
 
 def _serve(conn) -> None:
-    """Worker loop; dies with the crawler even when that is killed with SIGKILL."""
+    """Worker loop; dies with the crawler even when that is killed with SIGKILL.
+
+    A reader thread takes pages off the pipe as they come, so the crawler's send of the next
+    page never waits for this one to be parsed (nor the two sides for each other's send)."""
     name_process(WORKER_NAME)
     try:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)        # PR_SET_PDEATHSIG (Linux)
     except (OSError, AttributeError):
         pass
-    while True:
-        try:
-            job = conn.recv()
-        except EOFError:
-            return
+    jobs: queue.SimpleQueue = queue.SimpleQueue()
+
+    def read() -> None:
+        while True:
+            try:
+                jobs.put(conn.recv())
+            except (EOFError, OSError):
+                jobs.put(None)
+                return
+    threading.Thread(target=read, daemon=True, name="vnnews-parse-read").start()
+    while (job := jobs.get()) is not None:
         conn.send(_run(job))
 
 
-class _Worker:
-    def __init__(self, context):
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child,), daemon=True,
-                                       name="vnnews-parse")
-        self.process.start()
-        child.close()
+class _Job:
+    """A page on its way through a worker, and the crawl's future waiting for it."""
+    __slots__ = ("args", "future", "loop")
 
-    def call(self, job: tuple) -> tuple:
-        self.conn.send(job)
-        return self.conn.recv()
+    def __init__(self, args: tuple, loop: asyncio.AbstractEventLoop):
+        self.args, self.loop, self.future = args, loop, loop.create_future()
+
+    def settle(self, result: tuple) -> None:
+        try:
+            self.loop.call_soon_threadsafe(_deliver, self.future, result)
+        except RuntimeError:          # the event loop is gone: nobody waits any more
+            pass
+
+
+def _deliver(future: asyncio.Future, result: tuple) -> None:
+    if not future.done():             # cancelled when the crawl stopped
+        future.set_result(result)
+
+
+class _Worker:
+    """One parsing process, fed by a thread of the crawler process.
+
+    The thread keeps PIPELINE_DEPTH pages in the process (the one being parsed and the next),
+    so the process starts the next page the moment it is done, without waiting for Scrapy's
+    event loop to hand it one: with one page at a time, the worker sat idle about 45% of a
+    crawl. The pool's watchdog kills a process whose current page overruns the time limit;
+    the thread then drops that page (ParseTimeout; ParseError if the process died by
+    itself), starts a new process and sends it the pages that were queued behind."""
+
+    def __init__(self, pool: "ParsePool"):
+        self.pool = pool
+        self.lock = threading.Lock()     # current, since, killed_for, process
+        self.current: _Job | None = None  # the page the process is parsing
+        self.since = 0.0                  # since when (time.monotonic())
+        self.killed_for: _Job | None = None
+        self._spawn()
+        self.thread = threading.Thread(target=self._feed, daemon=True, name="vnnews-parse-feed")
+        self.thread.start()
+
+    def _spawn(self) -> None:
+        conn, child = self.pool.context.Pipe()
+        process = self.pool.context.Process(target=_serve, args=(child,), daemon=True,
+                                            name=WORKER_NAME)
+        process.start()
+        child.close()
+        with self.lock:
+            self.conn, self.process = conn, process
+
+    def _feed(self) -> None:
+        pending: deque[_Job] = deque()
+        while not self.pool.closed.is_set():
+            while len(pending) < PIPELINE_DEPTH:
+                try:
+                    job = self.pool.jobs.get(block=not pending)
+                except queue.Empty:
+                    break
+                if job is None:                      # the pool is closing
+                    self._give_up(pending)
+                    return
+                pending.append(job)
+                self._track(pending)
+                if not self._send(job):
+                    break                            # it died: the receive below says so
+            try:
+                result = self.conn.recv()
+            except (EOFError, OSError):
+                if not self.pool.closed.is_set():
+                    self._replace(pending)
+                continue
+            pending.popleft().settle(result)
+            self._track(pending)
+        self._give_up(pending)
+
+    def _send(self, job: _Job) -> bool:
+        try:
+            self.conn.send(job.args)
+            return True
+        except OSError:
+            return False
+
+    def _track(self, pending: deque) -> None:
+        """The oldest page sent is the one being parsed; its clock starts when it gets there."""
+        head = pending[0] if pending else None
+        with self.lock:
+            if head is not self.current:
+                self.current, self.since = head, time.monotonic()
+
+    def _replace(self, pending: deque) -> None:
+        """The process died or was killed: drop the page it died on, start a new process and
+        send it the pages queued behind."""
+        with self.lock:
+            killed_for, self.killed_for = self.killed_for, None
+        self.kill()
+        if killed_for is pending[0]:
+            pending.popleft().settle(
+                ("drop", "ParseTimeout", f"extraction took over {self.pool.timeout:g} s"))
+        elif killed_for is None:
+            pending.popleft().settle(("drop", "ParseError", "the extraction worker died"))
+        # else: killed over a page whose result had just arrived; the rest are not to blame
+        self._spawn()
+        if self.pool.closed.is_set():        # close() may have missed the new process
+            self.kill()
+            return
+        self._track(pending)
+        for job in pending:
+            if not self._send(job):
+                break
+
+    def _give_up(self, pending: deque) -> None:
+        for job in pending:
+            job.settle(("drop", "ParseError", "the crawl stopped before extraction"))
+        pending.clear()
+
+    def overran(self, now: float) -> None:
+        """Kill the process if its current page has taken longer than the time limit."""
+        with self.lock:
+            if (self.current is not None and self.killed_for is None
+                    and now - self.since > self.pool.timeout):
+                self.killed_for = self.current
+                self.process.kill()
 
     def kill(self) -> None:
-        self.process.kill()
-        self.process.join()
-        self.conn.close()
+        with self.lock:
+            process, conn = self.process, self.conn
+        process.kill()
+        process.join()
+        conn.close()
 
 
 class ParsePool:
     def __init__(self, workers: int, timeout: float):
         self.workers, self.timeout = workers, timeout
         self.context = multiprocessing.get_context("spawn")
-        self.idle: asyncio.Queue | None = None
+        self.jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self.closed = threading.Event()
+        self.running: list[_Worker] = []
 
     async def parse(self, body: bytes, charset: str | None, url: str, site, fetched_at=None):
         """The page's Article; raises PageDropped with a reason."""
-        job = (body, charset, url, site, fetched_at)
+        args = (body, charset, url, site, fetched_at)
         if not self.workers:
-            return _unpack(_run(job))
-        if self.idle is None:
-            self.idle = asyncio.Queue()
-            for _ in range(self.workers):
-                self.idle.put_nowait(_Worker(self.context))
-        worker = await self.idle.get()
-        try:
-            result = await asyncio.wait_for(asyncio.to_thread(worker.call, job), self.timeout)
-        except (asyncio.TimeoutError, EOFError, OSError) as exc:
-            worker.kill()
-            worker = _Worker(self.context)
-            result = ("drop", "ParseTimeout", f"extraction took over {self.timeout:g} s") \
-                if isinstance(exc, asyncio.TimeoutError) else \
-                ("drop", "ParseError", "the extraction worker died")
-        finally:
-            self.idle.put_nowait(worker)
-        return _unpack(result)
+            return _unpack(_run(args))
+        if not self.running:
+            self._start()
+        job = _Job(args, asyncio.get_running_loop())
+        self.jobs.put(job)
+        return _unpack(await job.future)
+
+    def _start(self) -> None:
+        self.running = [_Worker(self) for _ in range(self.workers)]
+        threading.Thread(target=self._watch, daemon=True, name="vnnews-parse-watch").start()
+
+    def _watch(self) -> None:
+        interval = min(0.25, self.timeout / 4)
+        while not self.closed.wait(interval):
+            now = time.monotonic()
+            for worker in self.running:
+                worker.overran(now)
 
     def close(self) -> None:
-        while self.idle is not None and not self.idle.empty():
-            self.idle.get_nowait().kill()
+        self.closed.set()
+        for _ in self.running:
+            self.jobs.put(None)
+        for worker in self.running:
+            worker.kill()
+        for worker in self.running:
+            worker.thread.join(timeout=5)
+        self.running = []

@@ -71,7 +71,10 @@ def ours_cmd(ctx: Context, out: Path, max_articles: int = 0) -> list[str]:
     cmd = ["-m", "crawler", "crawl", "--start-url", ctx.base_url + "/", "--out", str(out)]
     if max_articles:
         cmd += ["--max-articles", str(max_articles)]
-    settings = [f"{k}={v}" for k, v in {**LOCAL, "TOKENIZE_WORKERS": ctx.workers}.items()]
+    # The per-site request budget (10,000 by default) would stop a large web part-way.
+    budget = max(10_000, 2 * ctx.n + 1_000)
+    settings = [f"{k}={v}" for k, v in {**LOCAL, "TOKENIZE_WORKERS": ctx.workers,
+                                         "VNNEWS_SITE_BUDGET": budget}.items()]
     return cmd + [arg for pair in [*settings, *ctx.settings] for arg in ("-s", pair)]
 
 
@@ -202,6 +205,10 @@ def report(ctx, runs, bd: Breakdown, prof, load_cpu, counts, web_info, closed) -
     for label, run in (("ours (CLI crawl)", ours), ("naive stack", naive), ("tokeniser bound", bound)):
         if run is not None:
             print(fmt_run(label, run, n, counts.get(run.name, "-")))
+            kept = str(counts.get(run.name, "")).split(" ")[0]
+            if kept.isdigit() and int(kept) < n:
+                print(f"  WARNING: {label} kept {kept} of {n} articles; every per-article figure "
+                      f"divides by {n}, so compare nothing from this run")
     print(f"\nour CPU per article by stage (ms; share of our CPU):")
     total_ms = 1000 * ours.cpu / n
     for stage, cpu in bd.rows:

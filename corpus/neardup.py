@@ -97,6 +97,7 @@ CREATE TABLE IF NOT EXISTS dirty_clusters (cluster INTEGER PRIMARY KEY);
 READ_COLUMNS = ["url", "content_hash", "published_at", "province", "title", "text",
                 "dup_of", "dup_cluster"]
 SQL_CHUNK = 900        # bound parameters per statement
+PAIR_CHUNK = 250_000    # LSH candidate pairs held at a time (16 bytes each)
 
 _NON_WORD = re.compile(r"\W+")
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
@@ -136,32 +137,68 @@ def province_named(province: str | None, title: str | None, text: str | None) ->
 # -- similarity ----------------------------------------------------------------------
 def candidate_pairs(signatures: np.ndarray, usable: np.ndarray) -> np.ndarray:
     """Index pairs (i < j) that share at least one LSH band, as an (m, 2) int64 array."""
+    found = list(candidate_pair_chunks(signatures, usable))
+    pairs = np.concatenate(found) if found else np.empty((0, 2), np.int64)
+    return np.unique(pairs, axis=0).reshape(-1, 2)
+
+
+def near_duplicate_pairs(signatures: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Candidate pairs whose estimated containment reaches MIN_CONTAINMENT, (m, 2) int64.
+    Filtered chunk by chunk: texts that share common sentences put thousands of texts in one
+    band bucket, and the candidates of a corpus can number hundreds of millions while the
+    near-duplicates are few."""
+    kept = [pairs[containment(signatures, sizes, pairs) >= MIN_CONTAINMENT]
+            for pairs in candidate_pair_chunks(signatures, sizes > 0)]
+    pairs = np.concatenate(kept) if kept else np.empty((0, 2), np.int64)
+    return np.unique(pairs, axis=0).reshape(-1, 2)
+
+
+def candidate_pair_chunks(signatures: np.ndarray, usable: np.ndarray, chunk: int | None = None):
+    """The pairs (i < j) of usable rows sharing an LSH band, as (m, 2) int64 arrays of about
+    `chunk` (PAIR_CHUNK) pairs at most; a pair sharing several bands comes once per band."""
+    chunk = chunk or PAIR_CHUNK
     rows = np.flatnonzero(usable)  # empty texts all share the "no shingle" signature
     n_bands, width = bands()
-    found = [_band_pairs(signatures[rows, b * width:(b + 1) * width]) for b in range(n_bands)]
-    pairs = np.concatenate(found) if found else np.empty((0, 2), np.int64)
-    pairs = rows[np.unique(pairs, axis=0)] if len(pairs) else pairs
-    return pairs.reshape(-1, 2)
+    for b in range(n_bands):
+        for pairs in _band_pairs(signatures[rows, b * width:(b + 1) * width], chunk):
+            yield rows[pairs]
 
 
-def _band_pairs(band: np.ndarray) -> np.ndarray:
-    """All pairs of rows whose band values are identical (buckets of any size)."""
+def _band_pairs(band: np.ndarray, chunk: int):
+    """All pairs of rows whose band values are identical (buckets of any size), in chunks."""
     _, bucket = np.unique(band, axis=0, return_inverse=True)
     order = np.argsort(bucket.ravel(), kind="stable")
     sorted_bucket = bucket.ravel()[order]
     starts = np.flatnonzero(np.r_[True, sorted_bucket[1:] != sorted_bucket[:-1]])
     sizes = np.diff(np.r_[starts, len(order)])
-    pairs = [np.column_stack((order[starts[sizes == 2]], order[starts[sizes == 2] + 1]))]
-    for start, size in zip(starts[sizes > 2], sizes[sizes > 2]):  # rare: 3+ in one bucket
-        members = order[start:start + size]
-        i, j = np.triu_indices(size, 1)
-        pairs.append(np.column_stack((members[i], members[j])))
-    pairs = np.concatenate(pairs).astype(np.int64)
-    return np.sort(pairs, axis=1)
+    two = starts[sizes == 2]
+    if len(two):
+        yield np.sort(np.column_stack((order[two], order[two + 1])), axis=1)
+    held: list[np.ndarray] = []
+    for start, size in zip(starts[sizes > 2], sizes[sizes > 2]):   # 3+ in one bucket
+        for block in _bucket_pairs(order[start:start + size], chunk):
+            held.append(block)
+            if sum(map(len, held)) >= chunk:
+                yield np.sort(np.concatenate(held), axis=1)
+                held = []
+    if held:
+        yield np.sort(np.concatenate(held), axis=1)
+
+
+def _bucket_pairs(members: np.ndarray, chunk: int):
+    """Every pair of one bucket's members, about `chunk` pairs at a time."""
+    size = len(members)
+    step = max(1, chunk // size)
+    for first in range(0, size - 1, step):
+        i = np.arange(first, min(first + step, size - 1))
+        partners = size - 1 - i                      # member i pairs with i+1 .. size-1
+        left = np.repeat(i, partners)
+        offset = np.arange(partners.sum()) - np.repeat(np.cumsum(partners) - partners, partners)
+        yield np.column_stack((members[left], members[left + 1 + offset])).astype(np.int64)
 
 
 def containment(signatures: np.ndarray, sizes: np.ndarray, pairs: np.ndarray,
-                chunk: int = 100_000) -> np.ndarray:
+                chunk: int = 20_000) -> np.ndarray:
     """Estimated containment of the smaller shingle set in the larger, per pair."""
     out = np.empty(len(pairs))
     for start in range(0, len(pairs), chunk):
@@ -345,11 +382,17 @@ def remove_file_docs(db, rel: str, keep: set[str]) -> None:
 # -- phase 2: the clusters the changes touch -----------------------------------------
 def closed_region(db) -> list[int]:
     """The dirty articles, their LSH candidates, and every member of their clusters (and of
-    clusters that lost a member): no near-duplicate edge leaves this set."""
+    clusters that lost a member): no near-duplicate edge leaves this set. The dirty
+    articles' band keys (37 per article) go to a temporary table, not to Python memory."""
     dirty = [row[0] for row in db.execute("SELECT doc FROM dirty")]
-    keys = {key for (blob,) in in_chunks(db, "SELECT signature FROM docs WHERE id IN (%s)", dirty)
-            for key in band_keys(np.frombuffer(blob, np.uint32))}
-    region = set(dirty) | {row[0] for row in in_chunks(db, "SELECT doc FROM bands WHERE key IN (%s)", keys)}
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS region_keys (key INTEGER PRIMARY KEY) WITHOUT ROWID")
+    db.execute("DELETE FROM region_keys")
+    for start in range(0, len(dirty), SQL_CHUNK):
+        blobs = in_chunks(db, "SELECT signature FROM docs WHERE id IN (%s)", dirty[start:start + SQL_CHUNK])
+        db.executemany("INSERT OR IGNORE INTO region_keys VALUES (?)",
+                       [(key,) for (blob,) in blobs for key in band_keys(np.frombuffer(blob, np.uint32))])
+    region = set(dirty) | {row[0] for row in db.execute(
+        "SELECT DISTINCT doc FROM bands WHERE key IN (SELECT key FROM region_keys)")}
     clusters = {row[0] for row in in_chunks(db, "SELECT cluster FROM docs WHERE id IN (%s)", region)}
     clusters |= {row[0] for row in db.execute("SELECT cluster FROM dirty_clusters")}
     return sorted({row[0] for row in in_chunks(db, "SELECT id FROM docs WHERE cluster IN (%s)", clusters)})
@@ -368,8 +411,7 @@ def region_marks(docs: dict) -> tuple[np.ndarray, list, list, int]:
     """(cluster label per doc: its component's smallest id, dup_of, dup_cluster, pairs)."""
     signatures = np.frombuffer(b"".join(docs["signature"]), np.uint32).reshape(-1, NUM_PERM)
     sizes = np.array(docs["n_shingles"], dtype=np.int64)
-    pairs = candidate_pairs(signatures, sizes > 0)
-    pairs = pairs[containment(signatures, sizes, pairs) >= MIN_CONTAINMENT]
+    pairs = near_duplicate_pairs(signatures, sizes)
     labels = components(len(sizes), pairs)
     ids = np.array(docs["id"], dtype=np.int64)
     smallest = np.full(labels.max() + 1, np.iinfo(np.int64).max)

@@ -125,6 +125,31 @@ def test_numpy_banding_finds_what_datasketch_minhashlsh_finds():
     assert ours == theirs and len(ours) > 50
 
 
+@pytest.mark.parametrize("size,chunk", [(3, 1), (7, 5), (50, 1_000_000), (101, 64)])
+def test_a_bucket_gives_every_pair_once_in_bounded_blocks(size, chunk):
+    members = np.arange(1000, 1000 + size)
+    blocks = list(neardup._bucket_pairs(members, chunk))
+    pairs = [tuple(p) for block in blocks for p in block.tolist()]
+    assert sorted(pairs) == [(1000 + i, 1000 + j) for i in range(size) for j in range(i + 1, size)]
+    assert all(len(block) <= max(chunk, size) for block in blocks)
+
+
+def test_near_duplicate_pairs_in_small_chunks_equal_the_whole_filter(monkeypatch):
+    """The pass filters candidates chunk by chunk (memory bounded when many texts share a
+    band); the result is the filter of the whole candidate set."""
+    rows = bench().Generator(seed=3).generate(300)
+    sketches = [neardup.sketch("\n".join(r["sentences"])) for r in rows]
+    signatures = np.stack([s for s, _ in sketches])
+    sizes = np.array([n for _, n in sketches])
+    whole = neardup.candidate_pairs(signatures, sizes > 0)
+    expected = whole[neardup.containment(signatures, sizes, whole) >= neardup.MIN_CONTAINMENT]
+    monkeypatch.setattr(neardup, "PAIR_CHUNK", 7)
+    chunks = list(neardup.candidate_pair_chunks(signatures, sizes > 0, chunk=7))
+    assert len(chunks) > 10 and max(map(len, chunks)) < len(whole)
+    got = neardup.near_duplicate_pairs(signatures, sizes)
+    assert got.tolist() == expected.tolist() and len(got) > 10
+
+
 # -- marks ---------------------------------------------------------------------------
 def test_republications_are_marked_not_deleted(tmp_path):
     write(tmp_path, [republished(), national(), truncated(), unrelated()])

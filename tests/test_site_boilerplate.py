@@ -120,6 +120,31 @@ def test_only_new_rows_and_waiting_pages_are_read(tmp_path, monkeypatch):
     assert not rows(tmp_path).text.str.contains(FOOTER).any()
 
 
+def test_a_large_pass_rewrites_in_batches_through_one_pool_with_the_same_result(tmp_path, monkeypatch):
+    """Memory stays flat: the changed texts and their tokens are held REWRITE_BATCH at a time,
+    not all at once, and the result is the one a single batch gives."""
+    import pipelines.tokenize as tk
+    write(tmp_path / "whole", articles(12))
+    site_boilerplate.update(tmp_path / "whole", workers=0)
+    batches, pools = [], []
+    monkeypatch.setattr(site_boilerplate, "REWRITE_BATCH", 4)
+    original = site_boilerplate.rewrite
+    monkeypatch.setattr(site_boilerplate, "rewrite", lambda directory, changes, pool: batches.append(
+        sum(map(len, changes.values()))) or original(directory, changes, pool))
+
+    class CountedPool(tk.TokenizerPool):
+        def __init__(self, workers):
+            pools.append(workers)
+            super().__init__(workers)
+    monkeypatch.setattr(tk, "TokenizerPool", CountedPool)
+    write(tmp_path / "batched", articles(12))                  # files of 2 rows
+    result = site_boilerplate.update(tmp_path / "batched", workers=0)
+    assert batches == [4, 4, 4] and pools == [0] and result["rows_cleaned"] == 12
+    assert result["files_rewritten"] == 6
+    columns = ["text", "tokens", "n_words", "n_sentences"]
+    assert rows(tmp_path / "batched")[columns].equals(rows(tmp_path / "whole")[columns])
+
+
 def test_pages_waiting_in_a_compacted_partition_are_cleaned_when_the_line_is_learned(tmp_path):
     """Compaction (at the end of a run) merges the files holding pages that wait on a line;
     when a later crawl brings the line to 5 pages, those pages are found in the merged file."""

@@ -28,7 +28,8 @@ import json
 import os
 import sqlite3
 from collections import defaultdict
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -44,6 +45,7 @@ MAX_WORDS = 30         # ...when it is short: article paragraphs are long and un
 STATE_DIR = "_boilerplate"
 EVIDENCE_FILE = "evidence.sqlite"
 POOL_MIN_TEXTS = 50    # below this, starting worker processes costs more than it saves
+REWRITE_BATCH = 2000   # changed texts tokenised and written at a time (bounds the pass's memory)
 READ_COLUMNS = ["url", "site", "lead", "text"]
 EVIDENCE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS staged (   -- raw line keys of articles not yet counted
@@ -136,11 +138,8 @@ class Evidence:
                             (site, key, pages, waiting))
         return crossed
 
-    def staged(self) -> dict[str, set[str]]:
-        keys = defaultdict(set)
-        for url, key in self.db.execute("SELECT url, key FROM staged"):
-            keys[url].add(key)
-        return keys
+    def staged_keys(self, url: str) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT key FROM staged WHERE url = ?", (url,))}
 
 
 class SiteBoilerplatePipeline:
@@ -172,20 +171,20 @@ def update(directory: str | Path, workers: int = 2) -> dict:
     """Count the pages of the files committed since the last update, then clean (and
     re-tokenise) the rows holding a line learned since they were written. Rewrites are
     atomic, file by file, and the evidence is committed after them: re-running after a crash
-    finishes the job."""
+    finishes the job. Both steps go file by file, and rewrites REWRITE_BATCH texts at a time,
+    so memory does not grow with the size of the crawl."""
     directory = Path(directory)
     evidence = Evidence(directory)
     try:
         with evidence.transaction():
-            new, crossed = count_new_files(directory, evidence)
+            counted = count_new_files(directory, evidence)
             learned = evidence.learned()
-            changes = text_changes(new + waiting_rows(directory, crossed), learned)
-            rewrite(directory, changes, workers)
+            rewritten = clean_files(directory, rows_to_check(counted), learned, workers)
             evidence.db.execute("DELETE FROM staged")   # what is left never reached a file
-        save_learned(directory, evidence, {row["site"] for _, row in new})
+        save_learned(directory, evidence, counted.sites)
         return {"sites": len(learned), "lines": sum(map(len, learned.values())),
-                "pages_counted": len(new), "rows_cleaned": sum(map(len, changes.values())),
-                "files_rewritten": len(changes)}
+                "pages_counted": counted.pages, "rows_cleaned": rewritten.rows,
+                "files_rewritten": rewritten.files}
     finally:
         evidence.close()
 
@@ -214,59 +213,102 @@ def files_replaced(directory: str | Path, old: list[str], new: str) -> None:
         evidence.close()
 
 
-def count_new_files(directory: Path, evidence: Evidence):
-    """([(file, row)] of the files not counted yet, [(url, file)] of waiting pages whose line
-    reached MIN_PAGES). A page's keys are the staged raw ones, else (a file written without
-    the pipeline) those of its text."""
-    staged, done = evidence.staged(), evidence.counted_files()
-    new, crossed = [], []
+@dataclass
+class Counted:
+    """What count_new_files saw: the files newly counted, their pages and sites, and the
+    (url, file) of waiting pages whose line reached MIN_PAGES."""
+    files: list[str] = field(default_factory=list)
+    pages: int = 0
+    sites: set[str] = field(default_factory=set)
+    crossed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def count_new_files(directory: Path, evidence: Evidence) -> Counted:
+    """Count the pages of the files not counted yet, one file in memory at a time. A page's
+    keys are the staged raw ones, else (a file written without the pipeline) those of its
+    text."""
+    done, counted = evidence.counted_files(), Counted()
     for path in corpus_files(directory):
         rel = path.relative_to(directory).as_posix()
         if rel in done:
             continue
         for row in read_rows(path):
-            keys = staged.get(row["url"]) or page_lines(row["text"], row["lead"])
-            crossed += evidence.count_page(row["url"], row["site"], keys, rel)
-            new.append((rel, row))
+            keys = evidence.staged_keys(row["url"]) or page_lines(row["text"], row["lead"])
+            counted.crossed += evidence.count_page(row["url"], row["site"], keys, rel)
+            counted.pages += 1
+            counted.sites.add(row["site"])
+        counted.files.append(rel)
         evidence.db.execute("INSERT INTO counted_files VALUES (?)", (rel,))
-    return new, crossed
+    return counted
+
+
+def rows_to_check(counted: Counted) -> dict[str, set[str] | None]:
+    """{file: the URLs to clean, or None for all its rows}: the new files whole, and the
+    pages that waited on a line that has just been learned."""
+    todo: dict[str, set[str] | None] = dict.fromkeys(counted.files)
+    for url, rel in counted.crossed:
+        if rel not in todo:
+            todo[rel] = set()
+        if todo[rel] is not None:
+            todo[rel].add(url)
+    return todo
 
 
 def read_rows(path: Path) -> list[dict]:
     return read_file(path, READ_COLUMNS).to_pylist()
 
 
-def waiting_rows(directory: Path, pages: list[tuple[str, str]]) -> list[tuple[str, dict]]:
-    """(file, row) of the pages named, read file by file (files deleted since are skipped)."""
-    by_file = defaultdict(set)
-    for url, rel in pages:
-        by_file[rel].add(url)
-    return [(rel, row) for rel, urls in sorted(by_file.items()) if (directory / rel).exists()
-            for row in read_rows(directory / rel) if row["url"] in urls]
+@dataclass
+class Rewritten:
+    rows: int = 0
+    files: int = 0
 
 
-def text_changes(rows, learned) -> dict[str, dict[str, str]]:
-    """{file: {url: cleaned text}} of the rows the learned lines change."""
-    changes = defaultdict(dict)
-    for rel, row in rows:
+def clean_files(directory: Path, todo: dict[str, set[str] | None], learned, workers: int) -> Rewritten:
+    """Clean the rows named in `todo` (files deleted since are skipped) and rewrite the files
+    they change, REWRITE_BATCH changed texts at a time."""
+    done, batch, pools = Rewritten(), {}, []
+
+    def flush(stack: ExitStack) -> None:
+        if not pools:             # one pool for the pass, sized by its first batch
+            from pipelines.tokenize import TokenizerPool
+            texts = sum(map(len, batch.values()))
+            pools.append(stack.enter_context(TokenizerPool(workers if texts > POOL_MIN_TEXTS else 0)))
+        rewrite(directory, batch, pools[0])
+        done.rows += sum(map(len, batch.values()))
+        done.files += len(batch)
+        batch.clear()
+
+    with ExitStack() as stack:
+        for rel, urls in sorted(todo.items()):
+            if (directory / rel).exists():
+                rows = [row for row in read_rows(directory / rel) if urls is None or row["url"] in urls]
+                if changes := text_changes(rows, learned):
+                    batch[rel] = changes
+            if sum(map(len, batch.values())) >= REWRITE_BATCH:
+                flush(stack)
+        if batch:
+            flush(stack)
+    return done
+
+
+def text_changes(rows, learned) -> dict[str, str]:
+    """{url: cleaned text} of the rows the learned lines change."""
+    changes = {}
+    for row in rows:
         text = cleaned(row["text"], row["lead"], learned.get(row["site"], ()))
         if text != (row["text"] or ""):
-            changes[rel][row["url"]] = text
+            changes[row["url"]] = text
     return changes
 
 
-def rewrite(directory: Path, changes: dict[str, dict[str, str]], workers: int) -> None:
+def rewrite(directory: Path, changes: dict[str, dict[str, str]], pool) -> None:
     """Put the new texts (and their tokens) into their files, atomically."""
-    from pipelines.tokenize import TokenizerPool
     texts = [t for file_changes in changes.values() for t in file_changes.values()]
-    if not texts:
-        return
-    with TokenizerPool(workers if len(texts) > POOL_MIN_TEXTS else 0) as pool:
-        tokenized = dict(zip(texts, pool.map(texts)))
+    tokenized = dict(zip(texts, pool.map(texts)))
     for rel, file_changes in sorted(changes.items()):
         path = directory / rel
-        table = read_file(path)
-        write_atomic(_replaced(table, file_changes, tokenized), path)
+        write_atomic(_replaced(read_file(path), file_changes, tokenized), path)
 
 
 def _replaced(table: pa.Table, file_changes: dict[str, str], tokenized: dict) -> pa.Table:

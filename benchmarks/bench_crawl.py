@@ -164,6 +164,7 @@ class Breakdown:
     rows: list[tuple[str, float]]           # (stage, CPU seconds)
     tokenisation: float                     # CPU of the tokenizer worker processes
     notes: list[str]
+    parse_in_workers: bool = False          # decode + extract ran outside the profiled process
 
 
 def breakdown(ours: measure.Run, prof: stages.Profile | None, closed: float | None,
@@ -185,10 +186,12 @@ def breakdown(ours: measure.Run, prof: stages.Profile | None, closed: float | No
                          workers, [])
     named = ["decode", "extract", "clean", "site boilerplate (evidence)",
              "tokenise (hand-off to workers)", "archive (WARC)", "write"]
+    if parse:       # article pages are decoded and extracted in the page-parsing workers
+        named = named[2:]
     rows = [(stage, main * prof.share(stage)) for stage in named]
     rest = main - sum(cpu for _, cpu in rows) - post
     rows = [("fetch+parse (Scrapy, discovery, start-up, rest)", rest)] + rows + workers_rows
-    return Breakdown(rows, workers, [])
+    return Breakdown(rows, workers, [], parse_in_workers=parse > 0)
 
 
 def fmt_run(label: str, run: measure.Run, n: int, rows: str) -> str:
@@ -223,14 +226,16 @@ def report(ctx, runs, bd: Breakdown, prof, load_cpu, counts, web_info, closed) -
     print(f"  {'total (measured)':48} {total_ms:7.1f}  100.0%")
     for note in bd.notes:
         print(f"  note: {note}")
-    if prof:
+    if prof and not bd.parse_in_workers:
         pages = max(prof.calls.get("decode", 0), 1)
         print(f"  HTML parses per decoded page in the profiled run ({pages} pages; calls, "
               "share of the crawler process's CPU):")
         for label, (calls, cpu) in stages.html_parses(prof.stats).items():
             print(f"    {label:44} {calls / pages:5.2f}  {cpu / prof.total:6.1%}")
-        if prof.missing:
-            print(f"  not found in the profile (renamed?): {', '.join(prof.missing)}")
+    missing = [m for m in (prof.missing if prof else [])
+               if not (bd.parse_in_workers and "extract" in m)]   # not in this process then
+    if missing:
+        print(f"  not found in the profile (renamed?): {', '.join(missing)}")
     figures = contract(ctx, ours, naive, bound, bd)
     print("\nratios (targets in brackets):")
     print(f"  CPU per article ours/naive      {figures['ratio_naive']:.2f}  (<= 1.0)")

@@ -524,9 +524,9 @@ class TokenizePipeline:
 
     TOKENIZE_WORKERS: worker processes (default: os.cpu_count()); 0 tokenizes in the
     crawler process and blocks it, which is only fine for tests and one-page extracts.
-    TOKENIZE_ENGINE: "underthesea" (default) or "pyvi" (about 3x faster, a little less
-    accurate: docs/performance.md); set for the whole process, so the end-of-crawl
-    re-tokenisation uses the same one."""
+    TOKENIZE_ENGINE: "underthesea" (default) or "pyvi" (another model, 3 points less
+    accurate and, since the cached CRF, no faster: docs/performance.md); set for the whole
+    process, so the end-of-crawl re-tokenisation uses the same one."""
 
     def __init__(self, workers: int, engine_name: str = DEFAULT_ENGINE):
         self.workers = workers

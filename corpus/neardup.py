@@ -172,15 +172,17 @@ def _band_pairs(band: np.ndarray, chunk: int):
     starts = np.flatnonzero(np.r_[True, sorted_bucket[1:] != sorted_bucket[:-1]])
     sizes = np.diff(np.r_[starts, len(order)])
     two = starts[sizes == 2]
-    if len(two):
-        yield np.sort(np.column_stack((order[two], order[two + 1])), axis=1)
-    held: list[np.ndarray] = []
+    for first in range(0, len(two), chunk):
+        pair_start = two[first:first + chunk]
+        yield np.sort(np.column_stack((order[pair_start], order[pair_start + 1])), axis=1)
+    held, count = [], 0
     for start, size in zip(starts[sizes > 2], sizes[sizes > 2]):   # 3+ in one bucket
         for block in _bucket_pairs(order[start:start + size], chunk):
             held.append(block)
-            if sum(map(len, held)) >= chunk:
+            count += len(block)
+            if count >= chunk:
                 yield np.sort(np.concatenate(held), axis=1)
-                held = []
+                held, count = [], 0
     if held:
         yield np.sort(np.concatenate(held), axis=1)
 

@@ -265,31 +265,36 @@ class Rewritten:
 
 
 def clean_files(directory: Path, todo: dict[str, set[str] | None], learned, workers: int) -> Rewritten:
-    """Clean the rows named in `todo` (files deleted since are skipped) and rewrite the files
-    they change, REWRITE_BATCH changed texts at a time."""
-    done, batch, pools = Rewritten(), {}, []
-
-    def flush(stack: ExitStack) -> None:
-        if not pools:             # one pool for the pass, sized by its first batch
-            from pipelines.tokenize import TokenizerPool
-            texts = sum(map(len, batch.values()))
-            pools.append(stack.enter_context(TokenizerPool(workers if texts > POOL_MIN_TEXTS else 0)))
-        rewrite(directory, batch, pools[0])
-        done.rows += sum(map(len, batch.values()))
-        done.files += len(batch)
-        batch.clear()
-
+    """Clean the rows named in `todo` and rewrite the files they change, a batch at a time,
+    through one tokenizer pool sized by the first batch."""
+    done, pool = Rewritten(), None
     with ExitStack() as stack:
-        for rel, urls in sorted(todo.items()):
-            if (directory / rel).exists():
-                rows = [row for row in read_rows(directory / rel) if urls is None or row["url"] in urls]
-                if changes := text_changes(rows, learned):
-                    batch[rel] = changes
-            if sum(map(len, batch.values())) >= REWRITE_BATCH:
-                flush(stack)
-        if batch:
-            flush(stack)
+        for batch, texts in change_batches(directory, todo, learned):
+            if pool is None:
+                from pipelines.tokenize import TokenizerPool
+                pool = stack.enter_context(TokenizerPool(workers if texts > POOL_MIN_TEXTS else 0))
+            rewrite(directory, batch, pool)
+            done.rows += texts
+            done.files += len(batch)
     return done
+
+
+def change_batches(directory: Path, todo: dict[str, set[str] | None], learned):
+    """({file: {url: cleaned text}}, number of texts) of the rows the learned lines change,
+    about REWRITE_BATCH texts at a time, read file by file (files deleted since are skipped)."""
+    batch, texts = {}, 0
+    for rel, urls in sorted(todo.items()):
+        if not (directory / rel).exists():
+            continue
+        rows = [row for row in read_rows(directory / rel) if urls is None or row["url"] in urls]
+        if changes := text_changes(rows, learned):
+            batch[rel] = changes
+            texts += len(changes)
+        if texts >= REWRITE_BATCH:
+            yield batch, texts
+            batch, texts = {}, 0
+    if batch:
+        yield batch, texts
 
 
 def text_changes(rows, learned) -> dict[str, str]:

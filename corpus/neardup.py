@@ -13,9 +13,12 @@ the smallest URL. Marks depend only on the set of articles, never on crawl order
 Method. Each article's `text` is casefolded and cut into words (space-separated syllables,
 punctuation dropped); its shingles are the runs of SHINGLE_WORDS = 5 consecutive words.
 datasketch MinHash (NUM_PERM = 128 permutations, affine32 scheme, SHA-1 32-bit hash, seed 1)
-sketches each shingle set. Candidates are found by LSH banding: the band layout that
-datasketch's MinHashLSH chooses for a Jaccard threshold of LSH_THRESHOLD = 0.3 (37 bands of
-3 values), grouped band by band with numpy over the whole signature matrix. (MinHashLSH's own
+sketches each shingle set: corpus/minhash.py computes the same values without importing
+datasketch (its import, with scipy, costs ~1.4 s and ~56 MB per process; the crawl's
+tokenizer workers sketch). Candidates are found by LSH banding: the band layout that
+datasketch's MinHashLSH chooses for a Jaccard threshold of LSH_THRESHOLD = 0.3 (LSH_BANDS = 37
+bands of LSH_ROWS = 3 values; tests check both against datasketch), grouped band by band with
+numpy over the whole signature matrix. (MinHashLSH's own
 in-memory index took over 1.2 GB and 15 s to build for 100k articles; the numpy grouping takes
 about 5 s and 50 MB, and gives the same candidates: tests/test_neardup.py checks it.)
 
@@ -48,25 +51,24 @@ import fcntl
 import functools
 import hashlib
 import logging
-import re
 import sqlite3
 import time
 from collections import defaultdict
 from contextlib import contextmanager
+from importlib.metadata import version as _version
 from pathlib import Path
 
-import datasketch
 import numpy as np
 import pyarrow as pa
-from datasketch import MinHash, MinHashLSH
 
+from corpus import minhash
+from corpus.minhash import SHINGLE_WORDS, province_named, shingles  # noqa: F401 (API)
 from corpus.reader import files as corpus_files, read_file
 from corpus.schema import SCHEMA
 from corpus.writer import write_atomic
 
 logger = logging.getLogger(__name__)
 
-SHINGLE_WORDS = 5
 NUM_PERM = 128
 SEED = 1
 SCHEME = "affine32"
@@ -75,11 +77,12 @@ MIN_CONTAINMENT = 0.6
 STATE_DIR = "_neardup"
 STATE_FILE = "index.sqlite"
 LEGACY_STATE_FILE = "signatures.arrow"     # the full-rescan state before the index
+LSH_BANDS, LSH_ROWS = 37, 3    # what MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM) picks
 # Signatures made under other settings (or another datasketch, whose permutations might
 # differ) cannot be compared: the index is rebuilt then.
 STATE_META = {"version": "2", "shingle_words": str(SHINGLE_WORDS), "num_perm": str(NUM_PERM),
               "seed": str(SEED), "scheme": SCHEME, "hash": "sha1_hash32",
-              "datasketch": datasketch.__version__}
+              "datasketch": _version("datasketch")}   # the values equal this datasketch's
 INDEX_SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER);
@@ -98,40 +101,24 @@ READ_COLUMNS = ["url", "content_hash", "published_at", "province", "title", "tex
                 "dup_of", "dup_cluster"]
 SQL_CHUNK = 900        # bound parameters per statement
 PAIR_CHUNK = 250_000    # LSH candidate pairs held at a time (16 bytes each)
-
-_NON_WORD = re.compile(r"\W+")
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+JOB_ROWS = 500          # rows per sketching job (4 jobs per worker in flight)
 
 
-# -- sketches ------------------------------------------------------------------------
-def shingles(text: str | None) -> set[bytes]:
-    """Runs of SHINGLE_WORDS casefolded words; a shorter text is one shingle."""
-    # The words joined by single spaces, encoded once; each shingle is a slice of those bytes
-    # (a space byte is only ever a space in UTF-8). A join and an encode per shingle cost
-    # twice as much, and sketching is most of the near-duplicate pass.
-    joined = _NON_WORD.sub(" ", (text or "").casefold()).strip(" ").encode()
-    if not joined:
-        return set()
-    spaces = np.flatnonzero(np.frombuffer(joined, np.uint8) == ord(" ")).tolist()
-    if len(spaces) < SHINGLE_WORDS:
-        return {joined}
-    starts, ends = [0] + [i + 1 for i in spaces], spaces + [len(joined)]
-    return {joined[start:end] for start, end in zip(starts, ends[SHINGLE_WORDS - 1:])}
+# -- sketches (corpus/minhash.py) ----------------------------------------------------
+@functools.cache
+def scheme() -> minhash.Scheme:
+    """datasketch's permutations for (NUM_PERM, SEED, SCHEME) and its band layout."""
+    return minhash.Scheme(*minhash.affine32_permutations(NUM_PERM, SEED), *bands())
 
 
 def sketch(text: str | None) -> tuple[np.ndarray, int]:
     """(MinHash signature as uint32[NUM_PERM], number of distinct shingles)."""
-    grams = shingles(text)
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_PERMUTATIONS, scheme=SCHEME)
-    minhash.update_batch(grams)
-    return minhash.hashvalues.astype(np.uint32), len(grams)
+    return minhash.sketch(text, scheme())
 
 
-def province_named(province: str | None, title: str | None, text: str | None) -> bool:
-    """The tie-break proxy: the paper's province is named in the story."""
-    if not province:
-        return False
-    return province.casefold() in f"{title or ''}\n{text or ''}".casefold()
+def band_keys(signature: np.ndarray) -> list[int]:
+    """One 64-bit key per LSH band: the band's number and values, hashed."""
+    return minhash.band_keys(signature, scheme())
 
 
 # -- similarity ----------------------------------------------------------------------
@@ -278,19 +265,9 @@ def _locked(directory: Path):
         yield
 
 
-@functools.cache
 def bands() -> tuple[int, int]:
-    """(bands, rows per band) that datasketch's MinHashLSH picks for LSH_THRESHOLD."""
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    return lsh.b, lsh.r
-
-
-def band_keys(signature: np.ndarray) -> list[int]:
-    """One 64-bit key per LSH band: the band's number and values, hashed."""
-    n_bands, width = bands()
-    return [int.from_bytes(hashlib.blake2b(bytes([b]) + signature[b * width:(b + 1) * width].tobytes(),
-                                           digest_size=8).digest(), "little", signed=True)
-            for b in range(n_bands)]
+    """(bands, rows per band): what datasketch's MinHashLSH picks for LSH_THRESHOLD."""
+    return LSH_BANDS, LSH_ROWS
 
 
 def in_chunks(db, query: str, values) -> list[tuple]:
@@ -303,9 +280,12 @@ def in_chunks(db, query: str, values) -> list[tuple]:
 
 
 # -- phase 1: what changed in the corpus ---------------------------------------------
-def ingest(db, directory: Path) -> int:
+def ingest(db, directory: Path, pool=None) -> int:
     """Index the files that are new, changed or gone since the last update; returns how
-    many texts were sketched. Touched articles and clusters are queued in `dirty*`."""
+    many texts were sketched. Touched articles and clusters are queued in `dirty*`.
+    Files are read here, JOB_ROWS rows at a time, and their new texts sketched by
+    `minhash.sketch_rows`, in `pool`'s workers when there is one (sketching is most of the
+    pass's CPU); rows are indexed here, in file order."""
     seen = {path: (mtime, size) for path, mtime, size in db.execute("SELECT * FROM files")}
     on_disk = {}
     for path in corpus_files(directory):
@@ -314,35 +294,60 @@ def ingest(db, directory: Path) -> int:
     for rel in sorted(set(seen) - set(on_disk)):
         remove_file_docs(db, rel, keep=set())
         db.execute("DELETE FROM files WHERE path = ?", (rel,))
-    sketched = 0
-    for rel, stamp in sorted(on_disk.items()):
-        if seen.get(rel) != stamp:
-            sketched += ingest_file(db, directory / rel, rel)
-            db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", (rel, *stamp))
+    changed = [rel for rel, stamp in sorted(on_disk.items()) if seen.get(rel) != stamp]
+    sketched, urls = 0, set()
+    for (rel, last), rows in _run(pool, minhash.sketch_rows, sketch_jobs(db, directory, changed)):
+        urls.update(row["url"] for row in rows)
+        sketched += sum(ingest_row(db, row, rel) for row in rows)
+        if last:                   # the file's articles that are gone leave the index
+            remove_file_docs(db, rel, keep=urls)
+            db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", (rel, *on_disk[rel]))
+            urls = set()
     return sketched
 
 
-def ingest_file(db, path: Path, rel: str) -> int:
-    rows = read_file(path, READ_COLUMNS).to_pylist()
-    remove_file_docs(db, rel, keep={row["url"] for row in rows})
-    return sum(ingest_row(db, row, rel) for row in rows)
+def sketch_jobs(db, directory: Path, changed: list[str]):
+    """minhash.sketch_rows jobs: ((file, last chunk of it?), JOB_ROWS rows, what the index
+    holds of those rows, scheme). One file's table is held at a time; the jobs in flight
+    hold their rows only (a compacted partition can be a large file)."""
+    for rel in changed:
+        table = read_file(directory / rel, READ_COLUMNS)
+        # Indexing a file touches no other file's rows, so what the index holds of this one
+        # is right though the files ahead of it are not indexed yet. A URL's first row takes
+        # its entry: later rows of the same URL are sketched (see sketch_rows).
+        known = known_rows(db, rel)
+        for start in range(0, max(table.num_rows, 1), JOB_ROWS):
+            rows = table.slice(start, JOB_ROWS).to_pylist()
+            for row in rows:
+                row["published"] = _micros(row.pop("published_at"))
+            held = {row["url"]: known.pop(row["url"]) for row in rows if row["url"] in known}
+            yield (rel, start + JOB_ROWS >= table.num_rows), rows, held, scheme()
+
+
+def _run(pool, fn, jobs):
+    """fn over jobs, in order: in the pool's workers, or here without a pool."""
+    return pool.imap(fn, jobs) if pool is not None else map(fn, jobs)
+
+
+def known_rows(db, rel: str) -> dict[str, tuple[str, int | None]]:
+    """{url: (text_hash, published)} of the articles indexed from file `rel`."""
+    return {url: (text_hash, published) for url, text_hash, published in db.execute(
+        "SELECT url, text_hash, published FROM docs WHERE file = ?", (rel,))}
 
 
 def ingest_row(db, row: dict, rel: str) -> int:
     """1 if the row's text was sketched (new, or its text or date changed), else 0."""
-    text_hash = hashlib.blake2b((row["text"] or "").encode(), digest_size=8).hexdigest()
-    published = _micros(row["published_at"])
     found = db.execute("SELECT id, file, text_hash, published FROM docs WHERE url = ?",
                        (row["url"],)).fetchone()
     if found and found[1] != rel:
         return 0                   # a URL twice in the corpus is indexed once, where first seen
-    if found and (found[2], found[3]) == (text_hash, published):
+    if found and (found[2], found[3]) == (row["text_hash"], row["published"]):
         db.execute("UPDATE docs SET dup_of = ?, dup_cluster = ? WHERE id = ?",
                    (row["dup_of"], row["dup_cluster"], found[0]))
         return 0
     if found:
         remove_doc(db, found[0])
-    add_doc(db, row, rel, text_hash, published)
+    add_doc(db, row, rel)
     return 1
 
 
@@ -350,18 +355,17 @@ def _micros(when) -> int | None:
     return None if when is None else int(pa.scalar(when, pa.timestamp("us", tz="UTC")).value)
 
 
-def add_doc(db, row: dict, rel: str, text_hash: str, published: int | None) -> None:
-    signature, count = sketch(row["text"])
+def add_doc(db, row: dict, rel: str) -> None:
+    """Index one row as minhash.sketch_rows gives it (with its sketch)."""
     doc = db.execute(
         "INSERT INTO docs (url, file, content_hash, text_hash, n_shingles, province_named, "
         "published, dup_of, dup_cluster, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (row["url"], rel, row["content_hash"], text_hash, count,
-         province_named(row["province"], row["title"], row["text"]), published,
-         row["dup_of"], row["dup_cluster"], signature.tobytes())).lastrowid
+        (row["url"], rel, row["content_hash"], row["text_hash"], row["n_shingles"],
+         row["province_named"], row["published"], row["dup_of"], row["dup_cluster"],
+         row["signature"])).lastrowid
     db.execute("UPDATE docs SET cluster = id WHERE id = ?", (doc,))
-    if count:                      # empty texts all share the "no shingle" signature
-        db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)",
-                       [(key, doc) for key in band_keys(signature)])
+    # empty texts all share the "no shingle" signature: they have no band keys
+    db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", [(key, doc) for key in row["band_keys"]])
     db.execute("INSERT OR IGNORE INTO dirty VALUES (?)", (doc,))
 
 
@@ -474,9 +478,11 @@ def _marked(table: pa.Table, marks: dict) -> pa.Table:
     return table.cast(SCHEMA)
 
 
-def update(directory: str | Path) -> dict:
+def update(directory: str | Path, pool=None) -> dict:
     """Index what changed in the corpus, recompute the marks it touches, rewrite the files
-    whose marks changed. Idempotent; safe to re-run after a crash. Returns counts."""
+    whose marks changed. Idempotent; safe to re-run after a crash. Returns counts.
+    `pool` (a pipelines.tokenize.TokenizerPool, e.g. the crawl's warm workers) sketches
+    the new texts in parallel; the result is the same without it."""
     directory = Path(directory)
     if not directory.is_dir():
         raise FileNotFoundError(f"no corpus at {directory}")
@@ -485,10 +491,31 @@ def update(directory: str | Path) -> dict:
         db = open_index(directory)
         try:
             with transaction(db):      # committed alone: a crash keeps the sketching work
-                sketched = ingest(db, directory)
+                sketched = ingest(db, directory, pool)
             with transaction(db):
                 n_pairs, rewritten = recompute(db, directory)
             return summary(db, sketched, n_pairs, rewritten, time.monotonic() - started)
+        finally:
+            db.close()
+
+
+def files_replaced(directory: str | Path, old: list[str], new: str) -> None:
+    """A compaction merged the files `old` into `new` (same rows, paths relative to the
+    corpus): the articles indexed from them now live in `new`, so the next update reads
+    `new` once and sketches only its rows the index does not hold, not the whole partition."""
+    directory = Path(directory)
+    if not state_path(directory).exists():
+        return
+    with _locked(directory):
+        db = open_index(directory)
+        try:
+            with transaction(db):
+                for start in range(0, len(old), SQL_CHUNK):
+                    chunk = old[start:start + SQL_CHUNK]
+                    holes = ",".join("?" * len(chunk))
+                    db.execute(f"UPDATE docs SET file = ? WHERE file IN ({holes})", [new, *chunk])
+                    db.execute(f"DELETE FROM files WHERE path IN ({holes})", chunk)
+                db.execute("DELETE FROM files WHERE path = ?", (new,))   # read it next time
         finally:
             db.close()
 

@@ -308,8 +308,8 @@ def tokenize_article_text(text: str) -> tuple[str, int, int]:
     return tokens, count_words(tokens), count_sentences(tokens)
 
 
-def _tokenize_batch(texts: list[str]) -> list[tuple[str, int, int]]:
-    return [tokenize_article_text(text) for text in texts]
+def _apply_batch(fn, items: list) -> list:
+    return [fn(item) for item in items]
 
 
 def _exit_with_parent() -> None:
@@ -481,15 +481,22 @@ class TokenizerPool:
 
     def map(self, texts: Iterable[str], chunksize: int = MAP_CHUNKSIZE
             ) -> Iterator[tuple[str, int, int]]:
-        """Results in input order; at most 4 batches per worker in flight, so any number of
-        texts streams through bounded memory."""
+        """tokenize_article_text of each text, in input order (see imap)."""
+        return self.imap(tokenize_article_text, texts, chunksize)
+
+    def imap(self, fn, items: Iterable, chunksize: int = 1) -> Iterator:
+        """fn(item) for each item in the warm workers, results in input order; at most 4
+        batches per worker in flight, so any number of items streams through bounded
+        memory. `fn` is a module-level function (it is pickled by name): the end-of-crawl
+        passes run their per-file work here, on the processes the crawl already started.
+        Without worker processes it runs in the caller."""
         if self._executor is None:
             self._check_open()
-            yield from map(tokenize_article_text, texts)
+            yield from map(fn, items)
             return
         pending: deque[Future] = deque()
-        for batch in _batched(texts, chunksize):
-            pending.append(self._executor.submit(_tokenize_batch, batch))
+        for batch in _batched(items, chunksize):
+            pending.append(self._executor.submit(_apply_batch, fn, batch))
             if len(pending) >= 4 * self.workers:
                 yield from pending.popleft().result()
         while pending:

@@ -161,3 +161,8 @@ def test_a_harvest_compacts_at_its_threshold_and_still_adds_each_article_once(we
     assert all(len(paths) == 1 for paths in partitions.values()), partitions
     manifests = [json.loads(p.read_text()) for p in sorted((out / "_runs").glob("*.json"))]
     assert sum(m["partitions_compacted"] for m in manifests) >= 1
+    # the near-duplicate index follows the merged files: each run sketches only the articles
+    # it added, not the partitions the previous run compacted
+    assert [m["near_duplicates"]["sketched"] for m in manifests] == \
+        [m["articles_new"] for m in manifests]
+    assert sum(m["near_duplicates"]["articles"] for m in manifests[-1:]) == len(frame)

@@ -321,6 +321,117 @@ def test_an_update_reads_only_changed_files_and_queries_the_index(tmp_path, monk
     assert marks(tmp_path)[republished().url] == (national().url, national().content_hash)
 
 
+def index_rows(directory) -> list[tuple]:
+    db = sqlite3.connect(neardup.state_path(directory))
+    try:
+        return db.execute("SELECT url, file, content_hash, text_hash, n_shingles, province_named, "
+                          "published, dup_of, dup_cluster, signature FROM docs ORDER BY url").fetchall()
+    finally:
+        db.close()
+
+
+def test_the_pass_on_worker_processes_gives_what_it_gives_alone(tmp_path, monkeypatch):
+    """The crawl hands its warm tokenizer workers to the pass, which sketches on them, a few
+    rows per job (files split across jobs here): the index and marks are the serial pass's."""
+    from pipelines.tokenize import TokenizerPool
+    many = [article(f"https://b.vn/{i}.html", "b", [f"Bài số {i} " + OTHER[i % 5]] + OTHER[:2])
+            for i in range(12)]
+    runs = [("r1", [national(), *many[:6]]), ("r2", [republished(), truncated(), *many[6:]]),
+            ("r3", [unrelated()])]
+    results = {}
+    with TokenizerPool(2) as pool:
+        for name, use in (("alone", None), ("pooled", pool)):
+            monkeypatch.setattr(neardup, "JOB_ROWS", 2 if use else neardup.JOB_ROWS)
+            for run_id, items in runs:
+                write(tmp_path / name, items, run_id=run_id)
+                results[name, run_id] = neardup.update(tmp_path / name, use)
+    for run_id, _ in runs:
+        alone, pooled = results["alone", run_id], results["pooled", run_id]
+        assert {**alone, "seconds": 0} == {**pooled, "seconds": 0}
+    assert results["pooled", "r2"]["files_rewritten"] >= 2 and results["pooled", "r2"]["duplicates"] >= 2
+    assert index_rows(tmp_path / "alone") == index_rows(tmp_path / "pooled")
+    assert marks(tmp_path / "alone") == marks(tmp_path / "pooled")
+
+
+@pytest.mark.parametrize("job_rows", [500, 1])
+def test_a_url_twice_in_a_rewritten_file_is_indexed_with_its_last_text(tmp_path, monkeypatch, job_rows):
+    """Only texts the index does not hold are sketched; a URL's second row in one file is
+    sketched anyway (the index may hold the first row's text by then), in the same job or not."""
+    monkeypatch.setattr(neardup, "JOB_ROWS", job_rows)
+    write(tmp_path, [national()])
+    neardup.update(tmp_path)
+    path = corpus.files(tmp_path)[0]
+    table = pq.read_table(path, schema=SCHEMA)
+    twice = pa.concat_tables([table, table])
+    other = pa.array(["\n".join(OTHER), table.column("text")[0].as_py()], pa.string())
+    pq.write_table(twice.set_column(twice.schema.get_field_index("text"), "text", other), path)
+    assert neardup.update(tmp_path)["sketched"] == 2
+    (row,) = index_rows(tmp_path)
+    signature, count = neardup.sketch(national().text)
+    assert (row[4], row[9]) == (count, signature.tobytes())
+
+
+def test_a_compacted_partition_is_not_sketched_again(tmp_path):
+    """After a compaction the index follows the merged file: the next update reads it once,
+    sketches only the rows it does not hold, and the marks stay."""
+    from corpus.compact import compact
+    for step, item in enumerate([national(), republished(), truncated(), unrelated()]):
+        write(tmp_path, [item], run_id=f"run{step}")
+    neardup.update(tmp_path)
+    before = marks(tmp_path)
+    fresh = ["Sáng nay, thành phố Lào Cai tổ chức lễ khai mạc hội chợ thương mại biên giới Việt - "
+             "Trung với gần 400 gian hàng của doanh nghiệp hai nước tham gia trưng bày.",
+             "Hội chợ kéo dài năm ngày, giới thiệu nông sản, hàng thủ công mỹ nghệ và các sản phẩm "
+             "du lịch của các tỉnh vùng Tây Bắc tới du khách trong và ngoài nước."]
+    write(tmp_path, [article("https://baolaocai.vn/moi.html", "baolaocai", fresh, T0, "Lào Cai")],
+          run_id="run9")
+    done = compact(tmp_path, min_files=2)
+    assert done
+    for part in done:
+        neardup.files_replaced(tmp_path, part.old, part.new)
+    result = neardup.update(tmp_path)
+    assert result["sketched"] == 1 and result["articles"] == 5       # only the new row
+    assert {url: m for url, m in marks(tmp_path).items() if url in before} == before
+    files = {row[1] for row in index_rows(tmp_path)}
+    assert files == {Path(p).relative_to(tmp_path).as_posix() for p in corpus.files(tmp_path)}
+    assert neardup.update(tmp_path)["sketched"] == 0
+
+
+def test_permutations_and_band_layout_are_datasketch_s():
+    from datasketch import MinHash, MinHashLSH
+    a, b = MinHash(num_perm=neardup.NUM_PERM, seed=neardup.SEED, scheme=neardup.SCHEME).permutations
+    ours = neardup.scheme()
+    assert ours.a.tolist() == a.tolist() and ours.b.tolist() == b.tolist()
+    lsh = MinHashLSH(threshold=neardup.LSH_THRESHOLD, num_perm=neardup.NUM_PERM)
+    assert neardup.bands() == (lsh.b, lsh.r) == (ours.bands, ours.width)
+
+
+def test_sketches_are_datasketch_minhash_values():
+    """corpus/minhash.py computes what datasketch's MinHash gives (so a worker need not
+    import datasketch), on real-length texts, a short one and an empty one."""
+    from datasketch import MinHash
+    from datasketch.hashfunc import sha1_hash32
+    texts = ["\n".join(r["sentences"]) for r in bench().Generator(seed=5).generate(40)]
+    for text in texts + ["Ngắn quá.", ""]:
+        expected = MinHash(num_perm=neardup.NUM_PERM, seed=neardup.SEED, scheme=neardup.SCHEME,
+                           hashfunc=sha1_hash32)
+        expected.update_batch(neardup.shingles(text))
+        signature, count = neardup.sketch(text)
+        assert signature.dtype == np.uint32 and count == len(neardup.shingles(text))
+        assert signature.tolist() == expected.hashvalues.tolist()
+
+
+def test_a_worker_that_sketches_imports_neither_datasketch_nor_pyarrow():
+    import subprocess
+    import sys
+    code = ("import sys, corpus.minhash; "
+            "print(sorted(m for m in ('datasketch', 'pyarrow', 'scipy') if m in sys.modules)); "
+            "import corpus.neardup; print('datasketch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=ROOT).stdout
+    assert out.split() == ["[]", "False"]      # the pass itself does not import datasketch
+
+
 # -- quality floor -------------------------------------------------------------------
 def bench():
     spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "benchmarks" / "bench_corpus.py")

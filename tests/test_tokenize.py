@@ -233,6 +233,16 @@ def test_pool_output_equals_serial():
             return await asyncio.gather(*(pool.tokenize(t) for t in texts))
 
         assert asyncio.run(each()) == serial
+        # any module-level function runs on the same warm workers, in order (the
+        # end-of-crawl passes sketch there): more items than the 4 batches per worker in flight
+        items = [str(n) * (n % 7) for n in range(50)]
+        assert list(pool.imap(len, items)) == [len(item) for item in items]
+        assert set(pool.imap(_pid, range(40))) <= set(pool.warm_up())
+
+
+def _pid(_):
+    import os
+    return os.getpid()
 
 
 def test_pool_survives_a_dead_worker():

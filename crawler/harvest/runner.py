@@ -194,6 +194,7 @@ def post_process(out: Path, result: CrawlResult, workers: int, compact_min_files
     from corpus import neardup
     from crawler.harvest import site_boilerplate
     from crawler.harvest.health import EXIT_OK, EXIT_PARTIAL
+    from pipelines.tokenize import TokenizerPool
     stopped = STOPPED.get(result.stats.get("finish_reason")) or \
         (result.stats.get("vnnews/output_error") and STOPPED["output_error"])
     left = deadline - time.monotonic() if deadline else None
@@ -203,10 +204,17 @@ def post_process(out: Path, result: CrawlResult, workers: int, compact_min_files
     if not any(out.rglob("*.parquet")):
         return
     try:
-        with interruptible(left):
-            result.boilerplate = site_boilerplate.update(out, workers)
-            result.neardup = neardup.update(out)
-        # Not interruptible: it swaps files and then the state's list of them.
+        # The crawl's tokenizer workers are parked warm (pipelines/tokenize.py): the passes
+        # re-tokenise and sketch on them instead of in this process alone.
+        with interruptible(left), TokenizerPool(workers) as pool:
+            started = time.monotonic()
+            result.boilerplate = site_boilerplate.update(out, workers, pool)
+            logger.info("site boilerplate pass: %s in %.1f s", result.boilerplate,
+                        time.monotonic() - started)
+            result.neardup = neardup.update(out, pool)
+            logger.info("near-duplicate pass: %s", result.neardup)
+        # Last, on the small files the passes read, and not interruptible: it swaps files
+        # and then the state's (and the passes' indexes') list of them.
         result.compacted = compact_partitions(out, compact_min_files)
     except Interrupted as why:
         result.passes = f"deferred to the next run: interrupted by {why}"
@@ -221,6 +229,7 @@ def post_process(out: Path, result: CrawlResult, workers: int, compact_min_files
 def compact_partitions(out: Path, min_files: int) -> int:
     """Merge partitions that reached `min_files` files (0: never), keeping the state's file
     list in step; the run lock is held, so no reader of ours writes meanwhile."""
+    from corpus import neardup
     from corpus.compact import compact
     from crawler.harvest import site_boilerplate
     if min_files < 1:
@@ -231,8 +240,12 @@ def compact_partitions(out: Path, min_files: int) -> int:
         for part in done:
             state.replace_files(part.old, part.new, part.rows)
             site_boilerplate.files_replaced(out, part.old, part.new)
+            neardup.files_replaced(out, part.old, part.new)
     finally:
         state.close()
+    if done:
+        logger.info("compacted %d partitions: %d files into %d", len(done),
+                    sum(len(part.old) for part in done), len(done))
     return len(done)
 
 

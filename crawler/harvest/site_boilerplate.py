@@ -167,19 +167,21 @@ class SiteBoilerplatePipeline:
         self.evidence.close()
 
 
-def update(directory: str | Path, workers: int = 2) -> dict:
+def update(directory: str | Path, workers: int = 2, pool=None) -> dict:
     """Count the pages of the files committed since the last update, then clean (and
     re-tokenise) the rows holding a line learned since they were written. Rewrites are
     atomic, file by file, and the evidence is committed after them: re-running after a crash
     finishes the job. Both steps go file by file, and rewrites REWRITE_BATCH texts at a time,
-    so memory does not grow with the size of the crawl."""
+    so memory does not grow with the size of the crawl. Re-tokenisation runs in `pool` (a
+    pipelines.tokenize.TokenizerPool) when one is given, else in a pool of `workers`
+    processes started when there are enough texts to pay for them."""
     directory = Path(directory)
     evidence = Evidence(directory)
     try:
         with evidence.transaction():
             counted = count_new_files(directory, evidence)
             learned = evidence.learned()
-            rewritten = clean_files(directory, rows_to_check(counted), learned, workers)
+            rewritten = clean_files(directory, rows_to_check(counted), learned, workers, pool)
             evidence.db.execute("DELETE FROM staged")   # what is left never reached a file
         save_learned(directory, evidence, counted.sites)
         return {"sites": len(learned), "lines": sum(map(len, learned.values())),
@@ -264,10 +266,11 @@ class Rewritten:
     files: int = 0
 
 
-def clean_files(directory: Path, todo: dict[str, set[str] | None], learned, workers: int) -> Rewritten:
+def clean_files(directory: Path, todo: dict[str, set[str] | None], learned, workers: int,
+                pool=None) -> Rewritten:
     """Clean the rows named in `todo` and rewrite the files they change, a batch at a time,
-    through one tokenizer pool sized by the first batch."""
-    done, pool = Rewritten(), None
+    through `pool`, or one tokenizer pool sized by the first batch."""
+    done = Rewritten()
     with ExitStack() as stack:
         for batch, texts in change_batches(directory, todo, learned):
             if pool is None:

@@ -95,12 +95,13 @@ def text_hash(text: str | None) -> str:
 def sketch_rows(job: tuple) -> tuple:
     """The index's view of some rows of one file. `job`: (tag, rows with url, text, title,
     province and published; what the index holds of them, {url: (text_hash, published)};
-    the scheme). Every row gets its text_hash and loses its text; a row whose text or date
-    the index does not hold yet gets its signature, shingle count, band keys and
-    province_named too. Returns (tag, rows). Runs in a pool worker or in the caller."""
+    the scheme). Every row gets its text_hash, and its text, title and province are dropped
+    (not sent back); a row whose text or date the index does not hold yet gets its
+    signature, shingle count, band keys and province_named too. Returns (tag, rows). Runs in
+    a pool worker or in the caller."""
     tag, rows, known, scheme = job
     for row in rows:
-        text = row.pop("text")
+        text, title, province = row.pop("text"), row.pop("title"), row.pop("province")
         row["text_hash"] = text_hash(text)
         # indexed as it is: only its marks are read again (a URL's later rows in the same
         # file are sketched anyway: the index may hold another of its texts by then)
@@ -109,7 +110,7 @@ def sketch_rows(job: tuple) -> tuple:
         signature, row["n_shingles"] = sketch(text, scheme)
         row["signature"] = signature.tobytes()
         row["band_keys"] = band_keys(signature, scheme) if row["n_shingles"] else []
-        row["province_named"] = province_named(row["province"], row["title"], text)
+        row["province_named"] = province_named(province, title, text)
     return tag, rows
 
 

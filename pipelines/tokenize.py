@@ -488,7 +488,7 @@ class TokenizerPool:
         """fn(item) for each item in the warm workers, results in input order; at most 4
         batches per worker in flight, so any number of items streams through bounded
         memory. `fn` is a module-level function (it is pickled by name): the end-of-crawl
-        passes run their per-file work here, on the processes the crawl already started.
+        passes sketch here, on the processes the crawl already started.
         Without worker processes it runs in the caller."""
         if self._executor is None:
             self._check_open()

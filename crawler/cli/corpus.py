@@ -155,11 +155,9 @@ def add_compact_args(p):
          "python -m corpus compact demo-corpus", add_compact_args)
 def cmd_compact(args) -> int:
     """Exit 75 (like harvest) when a run holds the corpus: compaction waits for it."""
-    from corpus import neardup
     from corpus.compact import compact
-    from crawler.harvest import site_boilerplate
     from crawler.harvest.runlock import Locked, RunLock
-    from crawler.harvest.state import STATE_FILE, HarvestState
+    from crawler.harvest.state import follow_compaction
     from corpus.writer import new_run_id
     if args.min_files < 1:
         raise UserError("--min-files must be >= 1")
@@ -170,16 +168,7 @@ def cmd_compact(args) -> int:
         return 75
     with lock:
         done = compact(args.dir, args.min_files)
-        for part in done:     # the passes' indexes follow the files (each checks it has one)
-            site_boilerplate.files_replaced(args.dir, part.old, part.new)
-            neardup.files_replaced(args.dir, part.old, part.new)
-        if done and (args.dir / STATE_FILE).exists():     # a harvested corpus: its file list
-            state = HarvestState(args.dir)
-            try:
-                for part in done:
-                    state.replace_files(part.old, part.new, part.rows)
-            finally:
-                state.close()
+        follow_compaction(args.dir, done)
     merged = sum(len(p.old) for p in done)
     print(f"compacted {len(done)} partitions: {merged} files into {len(done)}")
     return 0

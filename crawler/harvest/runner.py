@@ -16,7 +16,7 @@ from pathlib import Path
 from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.harvest.state import HarvestState, remove_stale_temp_files
+from crawler.harvest.state import HarvestState, follow_compaction, remove_stale_temp_files
 from corpus.writer import new_run_id
 from crawler.harvest.health import SiteReport, judge
 from crawler.harvest.manifest import finished_manifest, versions, write_manifest
@@ -228,21 +228,13 @@ def post_process(out: Path, result: CrawlResult, workers: int, compact_min_files
 
 def compact_partitions(out: Path, min_files: int) -> int:
     """Merge partitions that reached `min_files` files (0: never), keeping the state's file
-    list in step; the run lock is held, so no reader of ours writes meanwhile."""
-    from corpus import neardup
+    list and the passes' indexes in step; the run lock is held, so no reader of ours writes
+    meanwhile."""
     from corpus.compact import compact
-    from crawler.harvest import site_boilerplate
     if min_files < 1:
         return 0
     done = compact(out, min_files, upgrade=False)
-    state = HarvestState(out)
-    try:
-        for part in done:
-            state.replace_files(part.old, part.new, part.rows)
-            site_boilerplate.files_replaced(out, part.old, part.new)
-            neardup.files_replaced(out, part.old, part.new)
-    finally:
-        state.close()
+    follow_compaction(out, done)
     if done:
         logger.info("compacted %d partitions: %d files into %d", len(done),
                     sum(len(part.old) for part in done), len(done))

@@ -137,6 +137,25 @@ class _Transaction:
         self.db.execute("COMMIT" if kind is None else "ROLLBACK")
 
 
+def follow_compaction(directory: Path, done) -> None:
+    """After a compaction (`done`: corpus.compact.Compacted parts), point the harvest state's
+    file list and the whole-corpus passes' indexes at the merged files; each only if the
+    corpus has it. Called under the run lock (the harvest's compaction, `corpus compact`)."""
+    from corpus import neardup
+    from crawler.harvest import site_boilerplate
+    for part in done:
+        site_boilerplate.files_replaced(directory, part.old, part.new)
+        neardup.files_replaced(directory, part.old, part.new)
+    if not done or not (Path(directory) / STATE_FILE).exists():
+        return
+    state = HarvestState(directory)
+    try:
+        for part in done:
+            state.replace_files(part.old, part.new, part.rows)
+    finally:
+        state.close()
+
+
 def remove_stale_temp_files(directory: Path) -> int:
     """Temp files of a run that crashed mid-write: never committed, safe to delete (lock held)."""
     stale = list(Path(directory).rglob(".*.parquet.tmp"))

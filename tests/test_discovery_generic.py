@@ -72,6 +72,10 @@ def test_rule_free_discovery_on_real_listing_pages(name):
     ("https://a.vn/Default.aspx?CatID=5", False),
     ("https://a.vn/list.aspx?page=12345", False),
     ("https://a.vn/2025/06/kinh-te/", False),
+    # the id as its own segment, with an extension or without (a provincial CMS)
+    ("https://a.vn/y-te/xu-ly-vi-pham-an-toan-thuc-pham/151141.htm", True),
+    ("https://a.vn/chinh-tri/nhieu-tin-moi-ve-dau-tu/1503344/", True),
+    ("https://a.vn/chinh-tri/151141.htm", False),
 ])
 def test_article_url_shapes(url, article):
     assert discovery.looks_like_article(url) is article
@@ -171,6 +175,34 @@ def test_the_run_of_summary_cards_is_the_list_even_under_a_side_box_name():
     articles, _ = discovery.listing_links(page, "https://a.vn/", site, site.owns)
     assert articles == [f"https://a.vn/tin-so-{n}-post{n}.html"
                         for n in (*range(101, 109), *range(201, 207))]
+
+
+def _section_box(section: str, first: int) -> str:
+    """A home page's section box: its header links, a lead card, a list of headlines."""
+    items = "".join(f'<li><a href="/{section}/tin-so-{n}-post{n}.html">{HEADLINE.format(n=n)}</a></li>'
+                    for n in range(first + 1, first + 4))
+    return (f'<div class="row-item"><div class="cate-header"><a href="/{section}/">{section}</a>'
+            f'<ul><li><a href="/{section}/con/">con</a></li></ul></div>'
+            f'<div class="box-body"><div class="lead"><a href="/{section}/tin-so-{first}-post{first}.html">'
+            f'{HEADLINE.format(n=first)}</a></div><ul>{items}</ul></div></div>')
+
+
+def test_a_right_half_repeating_its_left_half_is_main_column_not_sidebar():
+    """Rows of two section boxes in the main column ("col-left-50" / "col-right-50", the
+    same template): both halves are the list. A right column whose boxes are not copies of
+    the main column's (the real sidebar) stays out."""
+    rows = "".join(f'<div class="row"><div class="col-left-50">{_section_box(a, n)}</div>'
+                   f'<div class="col-right-50">{_section_box(b, n + 10)}</div></div>'
+                   for a, b, n in (("kinh-te", "xa-hoi", 100), ("the-thao", "phap-luat", 200)))
+    sidebar = "".join(f'<p><a href="/tin-so-{n}-post{n}.html">{HEADLINE.format(n=n)}</a></p>'
+                      for n in range(901, 905))
+    page = f'<body><div class="col1">{rows}</div><div class="col-right">{sidebar}</div></body>'
+    site = rule_free("https://a.vn/")
+    articles, _ = discovery.listing_links(page, "https://a.vn/", site, site.owns)
+    expected = [f"https://a.vn/{section}/tin-so-{n}-post{n}.html"
+                for section, first in (("kinh-te", 100), ("xa-hoi", 110), ("the-thao", 200),
+                                       ("phap-luat", 210)) for n in range(first, first + 4)]
+    assert articles == expected
 
 
 def test_class_words_stand_when_the_cards_agree():

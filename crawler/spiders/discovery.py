@@ -44,8 +44,9 @@ _NEXT_WORDS = re.compile(r"^(trang sau|sau|tiếp|xem tiếp|next|»|›|>>?)$",
 _SIDE_BLOCK = re.compile(
     r"(^|[\s_-])(header|footer|menu|submenu|megamenu|nav|navbar|navigation|breadcrumbs?|"
     r"sidebar|aside|widget|most-?views?|most-?read|popular|trending|xem-?nhieu|doc-?nhieu|"
-    r"tags?|topics?|events?|banner|login|share|social|comments?)(?=[\s_-]|$)"
-    r"|(col|column|box|container|side|block|content|zone|area|cot)[_-]*(right|phai)(?=[\s_-]|$)"
+    r"tags?|topics?|events?|banner|login|share|social|comments?)(?=[\s_-]|$)")
+_RIGHT_COLUMN = re.compile(
+    r"(col|column|box|container|side|block|content|zone|area|cot)[_-]*(right|phai)(?=[\s_-]|$)"
     r"|(^|[\s_-])right[_-]*(col|column|side|sidebar|box|content|block|zone)(?=[\s_-]|$)")
 _SIDE_TAGS = {"header", "footer", "nav", "aside"}
 _MENU_BLOCK = re.compile(r"(^|[\s_-])(header|menu|submenu|megamenu|nav|navbar|navigation)"
@@ -55,6 +56,7 @@ _MENU_BLOCK = re.compile(r"(^|[\s_-])(header|menu|submenu|megamenu|nav|navbar|na
 _LIST_END = re.compile(r"(^|[\s_-])(pagination|pagation|paging|pager|phan-?trang|page-?nav|"
                        r"page-?numbers)(?=[\s_-]|$)")
 _LOAD_MORE = re.compile(r"(^|[\s_-])(load-?more|view-?more|xem-?them)(?=[\s_-]|$)")
+MIN_GRID_PATHS = 3            # a box template: header links, a lead card, a list (see _grid_half)
 LIST_MIN_BEFORE_END = 3       # a pagination block above the list does not end it
 MIN_HEADLINE_WORDS = 5        # "Kinh tế - Xã hội" is a menu label, headlines run 10-25 words
 CARD_WORDS_CAP = 60
@@ -256,7 +258,36 @@ def in_side_block(anchor) -> bool:
             a.tag == "article" for a in ancestors[i + 1:])
         if (node.tag in _SIDE_TAGS and not teaser) or _SIDE_BLOCK.search(_label(node)):
             return True
+        if _RIGHT_COLUMN.search(_label(node)) and not _grid_half(node):
+            return True
     return False
+
+
+def _grid_half(node) -> bool:
+    """A "right" column that repeats the template of a sibling before it (the tag paths down
+    to the links of one are all paths of the other, several of them: one box may lack its
+    sub-section links) is the second half of a row of section boxes inside the main column,
+    not a sidebar: a sidebar's boxes are not copies of the main column's."""
+    shape = _link_paths(node)
+    for sibling in node.itersiblings(preceding=True):
+        if sibling.tag == node.tag:
+            other = _link_paths(sibling)
+            if len(min(shape, other, key=len)) >= MIN_GRID_PATHS and (shape <= other or other <= shape):
+                return True
+    return False
+
+
+def _link_paths(node) -> frozenset:
+    """The tag paths from `node` down to each of its links."""
+    paths = set()
+    for a in node.iter("a"):
+        steps = [a.tag]
+        for ancestor in a.iterancestors():
+            if ancestor is node:
+                break
+            steps.append(ancestor.tag)
+        paths.add("/".join(reversed(steps)))
+    return frozenset(paths)
 
 
 def _before_list_end(tree, kept: list) -> list:

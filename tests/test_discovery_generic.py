@@ -76,6 +76,11 @@ def test_rule_free_discovery_on_real_listing_pages(name):
     ("https://a.vn/y-te/xu-ly-vi-pham-an-toan-thuc-pham/151141.htm", True),
     ("https://a.vn/chinh-tri/nhieu-tin-moi-ve-dau-tu/1503344/", True),
     ("https://a.vn/chinh-tri/151141.htm", False),
+    # the id segment before the slug (slugs cut with a hyphen left at either end)
+    ("https://a.vn/Tin-tuc/Xa-hoi/896032/van-lo-thieu-nuoc-mua-he", True),
+    ("https://a.vn/Tin-tuc/Kinh-te/896087/-thu-mua-khoang-60-tan-cu-cai", True),
+    ("https://a.vn/95/64112/dung-mang-chat-ung-thu-vao-nha/", True),
+    ("https://a.vn/Tin-tuc/Xa-hoi/", False),
 ])
 def test_article_url_shapes(url, article):
     assert discovery.looks_like_article(url) is article

@@ -19,6 +19,7 @@ _ARTICLE_SHAPES = [re.compile(p) for p in (
     r"/\d{4}/\d{1,2}/[a-z0-9]+([-_][a-z0-9]+){2,}",   # /2012/11/a-slug-of-words (WordPress and others)
     r"[-_/]\d{8,}" + _EXT,                   # ...-20250612.html, /2495349
     r"/[a-z0-9]+(-[a-z0-9]+){3,}/\d{5,}" + _EXT,  # /long-slug/1503344/, /long-slug/151141.htm
+    r"/\d{5,}/-?[a-z0-9]+(-[a-z0-9]+){2,}-?" + _EXT,  # /Tin-tuc/Xa-hoi/896032/slug, /95/64112/slug/
     r"/[a-z0-9]+([-_][a-z0-9]+){3,}\.html?$",  # long slug .html (the weakest shape)
 )]
 _FILE = re.compile(r"\.(jpe?g|png|gif|webp|svg|bmp|pdf|docx?|xlsx?|pptx?|zip|rar|mp[34]|m4a|"

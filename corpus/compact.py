@@ -16,7 +16,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from corpus.reader import files, read_file
 from corpus.schema import SCHEMA, SCHEMA_VERSION
-from corpus.writer import fsync_path, write_atomic
+from corpus.writer import fsync_path, write_tables_atomic
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -36,7 +36,7 @@ class Compacted:
     partition: str
     old: list[str]
     new: str
-    rows: list[dict] = field(default_factory=list, repr=False)   # url, site... for the state
+    rows: int = 0                 # rows merged (the state's file list records the count)
 
 
 def needs_compaction(paths: list[Path], min_files: int, upgrade: bool = True) -> bool:
@@ -73,18 +73,25 @@ def compact(directory: str | Path, min_files: int = 2, name: str = "compact",
 
 
 def _compact_partition(directory: Path, folder: Path, paths: list[Path], name: str) -> Compacted:
-    table = pa.concat_tables(_as_current(read_file(p, schema=None)) for p in paths)
+    rel = folder.relative_to(directory).as_posix()
     staging = folder.with_name(f".{folder.name}.compact")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     target = staging / f"{name}-{len(paths)}files.parquet"
-    write_atomic(table, target)
+    done = Compacted(rel, [p.relative_to(directory).as_posix() for p in paths], f"{rel}/{target.name}")
+    # Streamed, file by file: a partition of a large crawl does not have to fit in memory.
+    write_tables_atomic(_merged_tables(paths, done), target, SCHEMA)
     _swap(staging, folder)
     shutil.rmtree(staging)               # now holds the old files
-    rel = folder.relative_to(directory).as_posix()
-    return Compacted(rel, [p.relative_to(directory).as_posix() for p in paths],
-                     f"{rel}/{target.name}",
-                     table.select(["url", "fetched_url", "site", "content_hash", "run_id"]).to_pylist())
+    return done
+
+
+def _merged_tables(paths: list[Path], done: Compacted):
+    """Each file's table in the current schema, in order, counted into `done.rows`."""
+    for path in paths:
+        table = _as_current(read_file(path, schema=None))
+        done.rows += table.num_rows
+        yield table
 
 
 def _as_current(table: pa.Table) -> pa.Table:

@@ -55,6 +55,7 @@ import sqlite3
 import time
 from collections import defaultdict
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib.metadata import version as _version
 from pathlib import Path
 
@@ -102,6 +103,7 @@ READ_COLUMNS = ["url", "content_hash", "published_at", "province", "title", "tex
 SQL_CHUNK = 900        # bound parameters per statement
 PAIR_CHUNK = 250_000    # LSH candidate pairs held at a time (16 bytes each)
 JOB_ROWS = 500          # rows per sketching job (4 jobs per worker in flight)
+REGION_FETCH = 2000     # index rows read at a time into the region's arrays
 
 
 # -- sketches (corpus/minhash.py) ----------------------------------------------------
@@ -206,21 +208,16 @@ def components(n: int, pairs: np.ndarray) -> np.ndarray:
     return connected_components(graph, directed=False)[1]
 
 
-def cluster_marks(nodes: dict, labels: np.ndarray) -> tuple[list, list]:
-    """(dup_of, dup_cluster) per node. `nodes` holds equal-length arrays: url, url_rank,
-    content_hash, published (int64 us, undated = max), province_named."""
-    order = np.lexsort((nodes["url_rank"], ~nodes["province_named"], nodes["published"], labels))
+def canonical_heads(region: Region, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(position of each article's canonical member, whether its cluster has 2+ members):
+    earliest published (undated last), then the paper of the province it names, then the
+    smallest URL."""
+    order = np.lexsort((region.url_rank, ~region.province_named, region.published, labels))
     first = np.r_[True, labels[order][1:] != labels[order][:-1]]
     canonical_pos = np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
-    canonical = np.empty(len(order), np.int64)
-    canonical[order] = order[canonical_pos]
-    size = np.bincount(labels)[labels]
-    dup_of, dup_cluster = [], []
-    for node, head in enumerate(canonical):
-        grouped = size[node] > 1
-        dup_cluster.append(nodes["content_hash"][head] if grouped else None)
-        dup_of.append(nodes["url"][head] if grouped and head != node else None)
-    return dup_of, dup_cluster
+    head = np.empty(len(order), np.int64)
+    head[order] = order[canonical_pos]
+    return head, np.bincount(labels)[labels] > 1
 
 
 # -- the index -----------------------------------------------------------------------
@@ -404,52 +401,91 @@ def closed_region(db) -> list[int]:
     return sorted({row[0] for row in in_chunks(db, "SELECT id FROM docs WHERE cluster IN (%s)", clusters)})
 
 
-DOC_COLUMNS = ["id", "url", "file", "content_hash", "n_shingles", "province_named", "published",
-               "dup_of", "dup_cluster", "signature"]
+@dataclass
+class Region:
+    """The closed region's articles as arrays, in id order: what the marks are computed
+    from. Their strings (URL, file, marks) are read later, and only for the articles whose
+    marks can change (see stale_marks)."""
+    ids: np.ndarray             # int64, ascending
+    sizes: np.ndarray           # shingle counts
+    published: np.ndarray       # int64 us, undated = max
+    province_named: np.ndarray  # bool
+    url_rank: np.ndarray        # rank of the URL among the region's
+    signatures: np.ndarray      # uint32 (n, NUM_PERM)
 
 
-def load_docs(db, ids: list[int]) -> dict[str, list]:
-    rows = in_chunks(db, f"SELECT {', '.join(DOC_COLUMNS)} FROM docs WHERE id IN (%s)", ids)
-    return {name: [row[i] for row in sorted(rows)] for i, name in enumerate(DOC_COLUMNS)}
+def load_region(db, ids: list[int]) -> Region:
+    """The region's arrays filled from the index REGION_FETCH rows at a time. (Holding every
+    row as a tuple with its signature as bytes cost ~60 MB more at 50,000 articles: the
+    pass's memory peak grew with the corpus.)"""
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS region (id INTEGER PRIMARY KEY)")
+    db.execute("DELETE FROM region")
+    db.executemany("INSERT INTO region VALUES (?)", ((doc,) for doc in ids))
+    n = len(ids)
+    region = Region(np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64),
+                    np.empty(n, bool), np.empty(n, np.int64), np.empty((n, NUM_PERM), np.uint32))
+    cursor = db.execute("SELECT id, n_shingles, published, province_named, signature "
+                        "FROM docs JOIN region USING (id) ORDER BY id")
+    undated, filled = np.iinfo(np.int64).max, 0
+    while rows := cursor.fetchmany(REGION_FETCH):
+        end = filled + len(rows)
+        region.ids[filled:end] = [row[0] for row in rows]
+        region.sizes[filled:end] = [row[1] for row in rows]
+        region.published[filled:end] = [undated if row[2] is None else row[2] for row in rows]
+        region.province_named[filled:end] = [bool(row[3]) for row in rows]
+        region.signatures[filled:end] = np.frombuffer(
+            b"".join(row[4] for row in rows), np.uint32).reshape(-1, NUM_PERM)
+        filled = end
+    by_url = np.fromiter((row[0] for row in db.execute(
+        "SELECT id FROM docs JOIN region USING (id) ORDER BY url")), np.int64, count=n)
+    region.url_rank[np.searchsorted(region.ids, by_url)] = np.arange(n)
+    return region
 
 
-def region_marks(docs: dict) -> tuple[np.ndarray, list, list, int]:
-    """(cluster label per doc: its component's smallest id, dup_of, dup_cluster, pairs)."""
-    signatures = np.frombuffer(b"".join(docs["signature"]), np.uint32).reshape(-1, NUM_PERM)
-    sizes = np.array(docs["n_shingles"], dtype=np.int64)
-    pairs = near_duplicate_pairs(signatures, sizes)
-    labels = components(len(sizes), pairs)
-    ids = np.array(docs["id"], dtype=np.int64)
+def cluster_ids(ids: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Each article's cluster id: the smallest article id of its component."""
     smallest = np.full(labels.max() + 1, np.iinfo(np.int64).max)
     np.minimum.at(smallest, labels, ids)
-    dup_of, dup_cluster = cluster_marks(_nodes(docs), labels)
-    return smallest[labels], dup_of, dup_cluster, len(pairs)
+    return smallest[labels]
 
 
-def _nodes(docs: dict) -> dict:
-    """The canonical-choice keys of each doc (see cluster_marks)."""
-    urls = docs["url"]
-    undated = np.iinfo(np.int64).max
-    return {"url": urls, "url_rank": np.argsort(np.argsort(np.array(urls, dtype=object), kind="stable")),
-            # the cluster id; a row without content_hash (never written by the crawler) gets one
-            "content_hash": [h or hashlib.blake2b(u.encode(), digest_size=16).hexdigest()
-                             for u, h in zip(urls, docs["content_hash"])],
-            "published": np.array([undated if p is None else p for p in docs["published"]], np.int64),
-            "province_named": np.array(docs["province_named"], dtype=bool)}
+def stale_marks(db, region: Region, head: np.ndarray, grouped: np.ndarray) -> dict:
+    """{file: {url: (dup_of, dup_cluster)}} of the region's articles whose marks change.
+    Only articles in a cluster now, or marked before, can change: their strings (and their
+    canonical members') are read, not the whole region's."""
+    marked = np.fromiter((row[0] for row in db.execute(
+        "SELECT id FROM docs JOIN region USING (id) "
+        "WHERE dup_of IS NOT NULL OR dup_cluster IS NOT NULL")), np.int64)
+    positions = np.union1d(np.flatnonzero(grouped), np.searchsorted(region.ids, marked))
+    info = {row[0]: row[1:] for row in in_chunks(
+        db, "SELECT id, url, file, content_hash, dup_of, dup_cluster FROM docs WHERE id IN (%s)",
+        region.ids[np.union1d(positions, head[positions])].tolist())}
+    stale = defaultdict(dict)
+    for pos in positions.tolist():
+        url, rel, _, *old = info[int(region.ids[pos])]
+        marks = (None, None)
+        if grouped[pos]:
+            head_url, _, content_hash, _, _ = info[int(region.ids[head[pos]])]
+            # the cluster's name; a row without content_hash (never written by the crawler) gets one
+            name = content_hash or hashlib.blake2b(head_url.encode(), digest_size=16).hexdigest()
+            marks = (head_url if head[pos] != pos else None, name)
+        if marks != tuple(old):
+            stale[rel][url] = marks
+    return stale
 
 
 def recompute(db, directory: Path) -> tuple[int, int]:
     """Recompute the marks of the region the changes touch; rewrite the files whose marks
     differ, then record them. Returns (near-duplicate pairs in the region, files rewritten)."""
-    docs = load_docs(db, closed_region(db))
-    n_pairs, stale = 0, defaultdict(dict)
-    if docs["id"]:
-        clusters, dup_of, dup_cluster, n_pairs = region_marks(docs)
+    region = load_region(db, closed_region(db))
+    n_pairs, stale = 0, {}
+    if len(region.ids):
+        pairs = near_duplicate_pairs(region.signatures, region.sizes)
+        labels = components(len(region.ids), pairs)
         db.executemany("UPDATE docs SET cluster = ? WHERE id = ?",
-                       zip(clusters.tolist(), docs["id"]))
-        for i, marks in enumerate(zip(dup_of, dup_cluster)):
-            if marks != (docs["dup_of"][i], docs["dup_cluster"][i]):
-                stale[docs["file"][i]][docs["url"][i]] = marks
+                       zip(cluster_ids(region.ids, labels).tolist(), region.ids.tolist()))
+        stale = stale_marks(db, region, *canonical_heads(region, labels))
+        n_pairs = len(pairs)
     for rel, marks in sorted(stale.items()):
         rewrite_marks(db, directory, rel, marks)
     db.execute("DELETE FROM dirty")
@@ -499,23 +535,25 @@ def update(directory: str | Path, pool=None) -> dict:
             db.close()
 
 
-def files_replaced(directory: str | Path, old: list[str], new: str) -> None:
-    """A compaction merged the files `old` into `new` (same rows, paths relative to the
-    corpus): the articles indexed from them now live in `new`, so the next update reads
-    `new` once and sketches only its rows the index does not hold, not the whole partition."""
+def files_replaced(directory: str | Path, parts: list[tuple[list[str], str]]) -> None:
+    """A compaction merged each part's files `old` into its file `new` (same rows, paths
+    relative to the corpus): the articles indexed from them now live in `new`, so the next
+    update reads `new` once and sketches only its rows the index does not hold, not the
+    whole partition."""
     directory = Path(directory)
-    if not state_path(directory).exists():
+    if not parts or not state_path(directory).exists():
         return
     with _locked(directory):
         db = open_index(directory)
         try:
             with transaction(db):
-                for start in range(0, len(old), SQL_CHUNK):
-                    chunk = old[start:start + SQL_CHUNK]
-                    holes = ",".join("?" * len(chunk))
-                    db.execute(f"UPDATE docs SET file = ? WHERE file IN ({holes})", [new, *chunk])
-                    db.execute(f"DELETE FROM files WHERE path IN ({holes})", chunk)
-                db.execute("DELETE FROM files WHERE path = ?", (new,))   # read it next time
+                for old, new in parts:
+                    for start in range(0, len(old), SQL_CHUNK):
+                        chunk = old[start:start + SQL_CHUNK]
+                        holes = ",".join("?" * len(chunk))
+                        db.execute(f"UPDATE docs SET file = ? WHERE file IN ({holes})", [new, *chunk])
+                        db.execute(f"DELETE FROM files WHERE path IN ({holes})", chunk)
+                    db.execute("DELETE FROM files WHERE path = ?", (new,))   # read it next time
         finally:
             db.close()
 

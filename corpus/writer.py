@@ -5,13 +5,18 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from pathlib import Path
+from typing import Iterable
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corpus.faults import crash_point
 from corpus.schema import article_row, rows_to_table
 
 ROW_GROUP_SIZE = 20_000
+# A streamed write (write_tables_atomic) holds about one row group: a compaction's memory stays
+# the same however large the partition grows.
+ROW_GROUP_BYTES = 32 << 20
 
 
 def partition(row: dict) -> str:
@@ -26,6 +31,29 @@ def write_atomic(table, path: Path, before_rename=None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     pq.write_table(table, tmp, row_group_size=ROW_GROUP_SIZE, compression="zstd")
+    _commit(tmp, path, before_rename)
+
+
+def write_tables_atomic(tables: Iterable[pa.Table], path: Path, schema: pa.Schema) -> None:
+    """Like write_atomic for the rows of `tables` one after another (each of `schema`), with
+    about one row group (ROW_GROUP_SIZE rows or ROW_GROUP_BYTES) in memory at a time."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+        held, rows, size = [], 0, 0
+        for table in tables:
+            held.append(table)
+            rows, size = rows + table.num_rows, size + table.nbytes
+            if rows >= ROW_GROUP_SIZE or size >= ROW_GROUP_BYTES:
+                writer.write_table(pa.concat_tables(held), row_group_size=ROW_GROUP_SIZE)
+                held, rows, size = [], 0, 0
+        if rows:
+            writer.write_table(pa.concat_tables(held), row_group_size=ROW_GROUP_SIZE)
+    _commit(tmp, path)
+
+
+def _commit(tmp: Path, path: Path, before_rename=None) -> None:
+    """fsync the written temp file, rename it over `path`, fsync the folder."""
     with open(tmp, "rb") as handle:
         os.fsync(handle.fileno())
     crash_point("before_rename")

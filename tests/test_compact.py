@@ -77,6 +77,26 @@ def test_compact_merges_partitions_and_every_reader_agrees(tmp_path):
     assert compaction.compact(out) == []            # one current file per partition: nothing to do
 
 
+def test_a_large_partition_is_merged_a_row_group_at_a_time(tmp_path, monkeypatch):
+    """The merged file is streamed: row groups stay within ROW_GROUP_BYTES (here about two
+    input files), rows and their order are those of the old files read one after another,
+    and the compaction counts every merged row once."""
+    from corpus import writer
+    out = tmp_path / "c"
+    many_runs(out, runs=5, per_run=4)
+    old_files = sorted(p for p in corpus.files(out) if "demo-laocai" in p.parts)
+    expected = [url for p in old_files for url in pq.read_table(p).column("url").to_pylist()]
+    one_file = pq.read_table(old_files[0]).nbytes
+    monkeypatch.setattr(writer, "ROW_GROUP_BYTES", 2 * one_file)
+    done = {part.partition: part for part in compaction.compact(out)}["demo-laocai/2025-06"]
+    merged = pq.ParquetFile(out / done.new)
+    groups = [merged.metadata.row_group(i).num_rows for i in range(merged.metadata.num_row_groups)]
+    assert len(old_files) == 10 and groups == [2, 2, 2, 2, 2]
+    assert merged.read().column("url").to_pylist() == expected
+    assert done.rows == len(expected)
+    assert merged.schema_arrow.equals(corpus.SCHEMA, check_metadata=False)
+
+
 def test_the_end_of_a_crawl_counts_files_without_reading_old_ones(tmp_path, monkeypatch):
     """Harvest-end compaction decides from the file count alone (its cost must not grow with
     the corpus); upgrading v1 files stays with `corpus compact`."""
@@ -166,3 +186,19 @@ def test_a_harvest_compacts_at_its_threshold_and_still_adds_each_article_once(we
     assert [m["near_duplicates"]["sketched"] for m in manifests] == \
         [m["articles_new"] for m in manifests]
     assert sum(m["near_duplicates"]["articles"] for m in manifests[-1:]) == len(frame)
+
+
+def test_the_run_summary_counts_the_corpus_one_file_at_a_time(tmp_path, monkeypatch):
+    """The end-of-run summary's per-site articles and words, on a corpus not compacted (one
+    small file per commit, a v1 file among them), equal the whole-corpus figures of
+    corpus.load, and are read file by file: a pyarrow dataset over a 12,000-file corpus held
+    1.2 GB."""
+    from corpus import reader
+    from crawler.harvest.summary import corpus_counts
+    out = tmp_path / "c"
+    many_runs(out)
+    v1_file(out)
+    frame = corpus.load(out, columns=["site", "n_words"])
+    expected = {site: (len(group), int(group["n_words"].sum())) for site, group in frame.groupby("site")}
+    monkeypatch.setattr(reader, "scan", lambda *a, **k: (_ for _ in ()).throw(AssertionError("dataset")))
+    assert corpus_counts(out) == expected and len(expected) == 2

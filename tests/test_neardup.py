@@ -387,8 +387,7 @@ def test_a_compacted_partition_is_not_sketched_again(tmp_path):
           run_id="run9")
     done = compact(tmp_path, min_files=2)
     assert done
-    for part in done:
-        neardup.files_replaced(tmp_path, part.old, part.new)
+    neardup.files_replaced(tmp_path, [(part.old, part.new) for part in done])
     result = neardup.update(tmp_path)
     assert result["sketched"] == 1 and result["articles"] == 5       # only the new row
     assert {url: m for url, m in marks(tmp_path).items() if url in before} == before

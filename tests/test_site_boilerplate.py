@@ -145,10 +145,14 @@ def test_a_large_pass_rewrites_in_batches_through_one_pool_with_the_same_result(
     assert rows(tmp_path / "batched")[columns].equals(rows(tmp_path / "whole")[columns])
 
 
-def test_pages_waiting_in_a_compacted_partition_are_cleaned_when_the_line_is_learned(tmp_path):
+@pytest.mark.parametrize("waiting_batch", [site_boilerplate.WAITING_BATCH, 1])
+def test_pages_waiting_in_a_compacted_partition_are_cleaned_when_the_line_is_learned(
+        tmp_path, monkeypatch, waiting_batch):
     """Compaction (at the end of a run) merges the files holding pages that wait on a line;
-    when a later crawl brings the line to 5 pages, those pages are found in the merged file."""
+    when a later crawl brings the line to 5 pages, those pages are found in the merged file
+    (the waiting lines are moved a batch at a time: one line per batch too)."""
     from crawler.harvest.runner import compact_partitions
+    monkeypatch.setattr(site_boilerplate, "WAITING_BATCH", waiting_batch)
     crawl(tmp_path, articles(2), "r1")
     crawl(tmp_path, articles(2, start=2), "r2")                 # 4 pages wait on the footer
     assert compact_partitions(tmp_path, 2) == 1

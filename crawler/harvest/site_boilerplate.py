@@ -46,6 +46,7 @@ STATE_DIR = "_boilerplate"
 EVIDENCE_FILE = "evidence.sqlite"
 POOL_MIN_TEXTS = 50    # below this, starting worker processes costs more than it saves
 REWRITE_BATCH = 2000   # changed texts tokenised and written at a time (bounds the pass's memory)
+WAITING_BATCH = 5000   # waiting lines read at a time when a compaction moves their pages
 READ_COLUMNS = ["url", "site", "lead", "text"]
 EVIDENCE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS staged (   -- raw line keys of articles not yet counted
@@ -191,28 +192,41 @@ def update(directory: str | Path, workers: int = 2, pool=None) -> dict:
         evidence.close()
 
 
-def files_replaced(directory: str | Path, old: list[str], new: str) -> None:
-    """A compaction merged the files `old` into `new` (same rows, paths relative to the
-    corpus): pages waiting on a line now wait in `new`, and `new` counts as counted when all
-    of `old` were (its rows were counted and cleaned already)."""
-    if not (Path(directory) / STATE_DIR / EVIDENCE_FILE).exists():
+def files_replaced(directory: str | Path, parts: list[tuple[list[str], str]]) -> None:
+    """A compaction merged each part's files `old` into its file `new` (same rows, paths
+    relative to the corpus): pages waiting on a line now wait in `new`, and `new` counts as
+    counted when all of its `old` were (their rows were counted and cleaned already). The
+    waiting lists are read once for all parts, WAITING_BATCH lines at a time: after a large
+    first crawl they hold most short lines of every page."""
+    if not parts or not (Path(directory) / STATE_DIR / EVIDENCE_FILE).exists():
         return
+    moved = {path: new for old, new in parts for path in old}
     evidence = Evidence(directory)
-    gone = set(old)
     try:
         with evidence.transaction():
-            if gone <= evidence.counted_files():
-                evidence.db.execute("INSERT OR IGNORE INTO counted_files VALUES (?)", (new,))
-            evidence.db.executemany("DELETE FROM counted_files WHERE path = ?", [(p,) for p in old])
-            rows = evidence.db.execute("SELECT site, key, waiting FROM lines WHERE waiting IS NOT NULL").fetchall()
-            for site, key, waiting in rows:
+            counted = evidence.counted_files()
+            evidence.db.executemany("INSERT OR IGNORE INTO counted_files VALUES (?)",
+                                    [(new,) for old, new in parts if set(old) <= counted])
+            evidence.db.executemany("DELETE FROM counted_files WHERE path = ?", [(p,) for p in moved])
+            for site, key, waiting in _waiting_lines(evidence.db):
                 pages = json.loads(waiting)
-                moved = [[url, new if file in gone else file] for url, file in pages]
-                if moved != pages:
+                if any(file in moved for _, file in pages):
+                    pages = [[url, moved.get(file, file)] for url, file in pages]
                     evidence.db.execute("UPDATE lines SET waiting = ? WHERE site = ? AND key = ?",
-                                        (json.dumps(moved), site, key))
+                                        (json.dumps(pages), site, key))
     finally:
         evidence.close()
+
+
+def _waiting_lines(db):
+    """(site, key, waiting) of the lines still waiting, in key order, a batch at a time (the
+    caller may update the rows of a batch before the next is read)."""
+    after = ("", "")
+    while batch := db.execute("SELECT site, key, waiting FROM lines WHERE waiting IS NOT NULL "
+                              "AND (site, key) > (?, ?) ORDER BY site, key LIMIT ?",
+                              (*after, WAITING_BATCH)).fetchall():
+        yield from batch
+        after = batch[-1][:2]
 
 
 @dataclass

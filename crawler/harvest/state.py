@@ -73,11 +73,11 @@ class HarvestState:
             self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
                             (rel_path, run_id, len(rows)))
 
-    def replace_files(self, old: list[str], new: str, rows: list[dict]) -> None:
-        """A compaction merged `old` into `new` (same rows): the file list follows."""
+    def replace_files(self, old: list[str], new: str, rows: int) -> None:
+        """A compaction merged `old` into `new` (the same `rows` rows): the file list follows."""
         with self.transaction():
             self.db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in old])
-            self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", (new, None, len(rows)))
+            self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", (new, None, rows))
 
     def mark_seen(self, urls, site: str, status: str, run_id: str | None) -> None:
         """Pages that will never give a row (dropped, gone): do not fetch them again."""
@@ -143,9 +143,9 @@ def follow_compaction(directory: Path, done) -> None:
     corpus has it. Called under the run lock (the harvest's compaction, `corpus compact`)."""
     from corpus import neardup
     from crawler.harvest import site_boilerplate
-    for part in done:
-        site_boilerplate.files_replaced(directory, part.old, part.new)
-        neardup.files_replaced(directory, part.old, part.new)
+    moves = [(part.old, part.new) for part in done]
+    site_boilerplate.files_replaced(directory, moves)
+    neardup.files_replaced(directory, moves)
     if not done or not (Path(directory) / STATE_FILE).exists():
         return
     state = HarvestState(directory)

@@ -16,7 +16,7 @@ from corpus.schema import article_row, rows_to_table
 ROW_GROUP_SIZE = 20_000
 # A streamed write (write_tables_atomic) holds about one row group: a compaction's memory stays
 # the same however large the partition grows.
-ROW_GROUP_BYTES = 32 << 20
+ROW_GROUP_BYTES = 16 << 20
 
 
 def partition(row: dict) -> str:

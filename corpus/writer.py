@@ -26,30 +26,31 @@ def partition(row: dict) -> str:
     return f"{row['site']}/{month}"
 
 
-def write_atomic(table, path: Path, before_rename=None) -> None:
-    """Write to a temp dot-name, fsync, call `before_rename` (if any), rename, fsync the folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, tmp, row_group_size=ROW_GROUP_SIZE, compression="zstd")
-    _commit(tmp, path, before_rename)
+def write_atomic(table: pa.Table, path: Path, before_rename=None) -> None:
+    """Write one table to a temp dot-name, fsync, call `before_rename` (if any), rename it
+    over `path`, fsync the folder."""
+    write_tables_atomic([table], path, table.schema, before_rename)
 
 
-def write_tables_atomic(tables: Iterable[pa.Table], path: Path, schema: pa.Schema) -> None:
-    """Like write_atomic for the rows of `tables` one after another (each of `schema`), with
+def write_tables_atomic(tables: Iterable[pa.Table], path: Path, schema: pa.Schema,
+                        before_rename=None) -> None:
+    """write_atomic for the rows of `tables` one after another (each of `schema`), with
     about one row group (ROW_GROUP_SIZE rows or ROW_GROUP_BYTES) in memory at a time."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-        held, rows, size = [], 0, 0
+        held, rows, size, written = [], 0, 0, False
         for table in tables:
             held.append(table)
             rows, size = rows + table.num_rows, size + table.nbytes
             if rows >= ROW_GROUP_SIZE or size >= ROW_GROUP_BYTES:
                 writer.write_table(pa.concat_tables(held), row_group_size=ROW_GROUP_SIZE)
-                held, rows, size = [], 0, 0
-        if rows:
-            writer.write_table(pa.concat_tables(held), row_group_size=ROW_GROUP_SIZE)
-    _commit(tmp, path)
+                held, rows, size, written = [], 0, 0, True
+        if rows or not written:
+            # An empty file still gets one (empty) row group, as pq.write_table gives it.
+            writer.write_table(pa.concat_tables(held) if held else schema.empty_table(),
+                               row_group_size=ROW_GROUP_SIZE)
+    _commit(tmp, path, before_rename)
 
 
 def _commit(tmp: Path, path: Path, before_rename=None) -> None:

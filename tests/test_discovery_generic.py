@@ -210,6 +210,39 @@ def test_a_right_half_repeating_its_left_half_is_main_column_not_sidebar():
     assert articles == expected
 
 
+def _headlines(numbers) -> str:
+    return "".join(f'<li><a href="/tin-so-{n}-post{n}.html">{HEADLINE.format(n=n)}</a></li>'
+                   for n in numbers)
+
+
+def _links(numbers) -> list[str]:
+    return [f"https://a.vn/tin-so-{n}-post{n}.html" for n in numbers]
+
+
+def test_a_box_named_trending_beside_the_lead_story_is_part_of_the_lead_block():
+    """A home page's top row: the lead story, then a "trending" list of the newest stories,
+    then a video box; the section boxes below hold the rest. The box right after the lead
+    block is in the main list; a "most read" box further along the same row is not."""
+    top = (f'<div class="top"><div class="lead">{_headlines([100])}</div>'
+           f'<script>var x;</script><section class="trending"><ul>{_headlines([101, 102])}</ul></section>'
+           f'<div class="video">video</div><div class="most-read"><ul>{_headlines([901, 902])}</ul></div></div>')
+    sections = "".join(f'<div class="box">{_headlines(range(n, n + 3))}</div>' for n in (200, 300))
+    page = f'<body>{top}<div class="sections">{sections}</div></body>'
+    site = rule_free("https://a.vn/")
+    articles, _ = discovery.listing_links(page, "https://a.vn/", site, site.owns)
+    assert articles == _links([100, 101, 102, 200, 201, 202, 300, 301, 302])
+
+
+def test_a_side_box_beside_the_main_column_stays_out():
+    """The same box next to a block that holds most of the list is a page-wide sidebar."""
+    main = f'<div class="list"><ul>{_headlines(range(100, 106))}</ul></div>'
+    page = (f'<body><div class="page">{main}<div class="trending"><ul>{_headlines([901, 902])}'
+            f'</ul></div></div></body>')
+    site = rule_free("https://a.vn/")
+    articles, _ = discovery.listing_links(page, "https://a.vn/", site, site.owns)
+    assert articles == _links(range(100, 106))
+
+
 def test_class_words_stand_when_the_cards_agree():
     """A featured story above the list has its own markup: kept, because the class words
     (no side block here) already kept the card run."""

@@ -136,10 +136,66 @@ def main_list_links(tree, page_url: str, site: Site, on_site) -> list[str]:
              and is_article_url(url, site)]
     found = _dominant_shape(_with_headlines(found))
     kept = [(a, url) for a, url in found if not in_side_block(a)]
+    kept = _with_boxes_beside_lead(found, kept)
     kept = _before_list_end(tree, kept)
     # A page whose every link sits in a "side" block (odd markup): better all than none.
     by_labels = list(dict.fromkeys(url for _, url in (kept or found)))
     return _checked_by_cards(_before_list_end(tree, found), by_labels)
+
+
+def _with_boxes_beside_lead(found: list, kept: list) -> list:
+    """Add the links of a box named like a side box ("trending", "popular") that stands in
+    one row with the lead story: the lead block and the box are siblings, and the lead
+    block holds few of the list's links (a page-wide sidebar stands beside the main column,
+    which holds most of them). Home pages put their newest stories there."""
+    if not kept:
+        return kept
+    lead_anchor, urls = kept[0][0], {url for _, url in kept}
+    beside: dict = {}        # box -> whether it stands beside the lead (one check per box)
+    extra = set()
+    for a, _ in found:
+        box = _side_box(a)
+        if box is not None and box not in beside:
+            beside[box] = _beside_lead(box, lead_anchor, urls)
+        if box is not None and beside[box]:
+            extra.add(a)
+    if not extra:
+        return kept
+    return [(a, url) for a, url in found if a in extra or not in_side_block(a)]
+
+
+def _side_box(anchor):
+    """The box that makes a link a side link, when only its class words do (no side tag,
+    menu or right column around it): else None."""
+    for node in anchor.iterancestors():
+        label = _label(node)
+        if _SIDE_BLOCK.search(label):
+            if _MENU_BLOCK.search(label) or node.tag in _SIDE_TAGS or in_side_block(node):
+                return None
+            return node
+        if node.tag in _SIDE_TAGS or _RIGHT_COLUMN.search(label):
+            return None
+    return None
+
+
+def _beside_lead(box, lead_anchor, urls: set) -> bool:
+    row = box.getparent()
+    if row is None or row.tag in ("body", "html"):
+        return False
+    lead = next((child for child in row if any(n is child for n in lead_anchor.iterancestors())),
+                None)
+    if lead is None or _next_block(lead) is not box:
+        return False
+    in_lead = {a.get("href") for a in lead.iter("a")}
+    return len(in_lead) * 2 < len(urls)
+
+
+def _next_block(node):
+    """The next sibling element that shows something (scripts and styles skipped)."""
+    for sibling in node.itersiblings():
+        if isinstance(sibling.tag, str) and sibling.tag not in ("script", "style", "noscript"):
+            return sibling
+    return None
 
 
 def _headline_words(anchor) -> int:

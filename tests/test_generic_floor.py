@@ -129,6 +129,56 @@ def test_a_lead_the_first_paragraph_already_prints_is_not_added():
     assert article.text.count(description) == 1
 
 
+def test_a_hidden_copy_of_the_description_is_no_lead():
+    """The meta description printed in a hidden element (a synopsis kept for scripts)."""
+    description = ("Late buses will run to the northern suburbs from March, the council "
+                   "decided after a long debate on Tuesday.")
+    page = (f"<html><head><title>Council extends evening buses</title>"
+            f"<meta name='description' content='{description}'></head><body>"
+            f"<h1>Council extends evening buses</h1><div style='display:none;'>{description}</div>"
+            f"<div>{body(*PARAGRAPHS)}</div></body></html>")
+    article = extract_article(page, "https://example.com/2009/11/02/buses")
+    assert article.lead is None and "Late buses" not in article.text
+    shown = page.replace(" style='display:none;'", "")
+    assert extract_article(shown, "https://example.com/2009/11/02/buses").lead == description
+
+
+def test_a_sign_in_dialog_in_the_page_banner_is_no_lead():
+    dialog = ("<header><nav><a href='/'>Home</a></nav><div class='modal'><div "
+              "class='reg-description'>Connect with your account: we never post without "
+              "your permission and only read your e-mail address.</div></div></header>")
+    page = ("<html><head><title>Council extends evening buses | The Post</title></head><body>"
+            f"{dialog}<div>{body(*PARAGRAPHS)}</div></body></html>")
+    article = extract_article(page, "https://example.com/2009/11/02/buses")
+    assert article.lead is None and "Connect with" not in article.text
+
+
+def test_an_article_header_keeps_its_sapo():
+    sapo = "Late buses will run to the northern suburbs from March, the council decided."
+    page = ("<html><head><title>Council extends evening buses</title></head><body>"
+            f"<header><h1>Council extends evening buses</h1><p class='sapo'>{sapo}</p></header>"
+            f"<div>{body(*PARAGRAPHS)}</div></body></html>")
+    assert extract_article(page, "https://example.com/2009/11/02/buses").lead == sapo
+
+
+def test_a_video_card_description_is_no_lead():
+    """A clip's card in the article (its own title, a poster, a "description") describes
+    the clip; the sapo is the one under the headline."""
+    card = ("<div class='video-card'><h3>Mayor tries the new night bus, in one minute</h3>"
+            "<img src='poster.jpg'><div class='description'><p>Watch the mayor ride the "
+            "first late bus to the northern suburbs and talk to the drivers.</p></div></div>")
+    page = ("<html><head><title>Council extends evening buses</title></head><body><article>"
+            f"<h1>Council extends evening buses</h1><div class='media'>{card}</div>"
+            f"<div>{body(*PARAGRAPHS)}</div></article></body></html>")
+    from crawler.pages.generic import find_lead
+    title = "Council extends evening buses"
+    assert find_lead(parse_html(page), title) is None
+    sapo = ("<div class='description'><p>Late buses will run to the suburbs from March, the "
+            "council said.</p></div>")
+    page = page.replace("<div class='media'>", sapo + "<div class='media'>")
+    assert find_lead(parse_html(page), title).startswith("Late buses")
+
+
 # -- a headline for pages declaring none ----------------------------------------------
 def test_page_with_no_declared_title_takes_the_heading_above_its_body():
     page = (f"<html><head><title> </title></head><body><div><h3>Most read</h3></div>"
@@ -339,7 +389,7 @@ def test_a_description_printed_below_the_body_is_no_lead():
     html = (f"<html><head><title>Council extends evening buses</title>"
             f"<meta name='description' content=\"{about}\"></head><body>"
             f"<article><h1>Council extends evening buses</h1>{body(*PARAGRAPHS)}</article>"
-            f"<footer><p>{about}</p></footer></body></html>")
+            f"<div class='about'><p>{about}</p></div></body></html>")
     assert find_lead(parse_html(html), "Council extends evening buses") == about  # unplaced
     article = extract_article(html, "https://example.com/news/buses-2009-11.html")
     assert article.lead is None and about not in article.text

@@ -120,7 +120,10 @@ def find_lead(tree, title: str | None = None, body_start=None) -> str | None:
     order = {node: i for i, node in enumerate(tree.iter())}
     follows = _follows_headline(tree, title, order)
     end = order.get(body_start, len(order))
-    placed = lambda node: order.get(node, -1) <= end and follows(node)  # noqa: E731
+
+    def placed(node) -> bool:
+        return (order.get(node, -1) <= end and follows(node) and not _out_of_the_page(node)
+                and not _under_another_heading(node, title, order))
     return _hinted_lead(tree, placed) or _described_lead(tree, placed)
 
 
@@ -158,8 +161,7 @@ def _hinted_lead(tree, follows=lambda node: True) -> str | None:
         if seen.get(node.get("class"), 0) >= TEASER_REPEATS:
             continue
         label = f"{node.get('class', '')} {node.get('id', '')}"
-        if (_LEAD_HINT.search(label) and not is_caption_like(node) and follows(node)
-                and not _out_of_the_page(node)):
+        if _LEAD_HINT.search(label) and not is_caption_like(node) and follows(node):
             text = element_text(node)
             if LEAD_MIN_CHARS <= len(text) <= LEAD_MAX_CHARS:
                 return text
@@ -171,10 +173,41 @@ _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
 def _out_of_the_page(node) -> bool:
-    """In a form, a side box or the footer, or hidden: a newsletter box's "description"
-    is no standfirst."""
+    """In a form, a side box, the footer or the page's banner, or hidden: a newsletter
+    box's or a sign-in dialog's "description" is no standfirst."""
+    chain = (node, *node.iterancestors())
     return any(a.tag in _NOT_LEAD_PLACES or a.get("hidden") is not None
-               or _HIDDEN.search(a.get("style") or "") for a in (node, *node.iterancestors()))
+               or _HIDDEN.search(a.get("style") or "") or _page_banner(a, chain)
+               for a in chain)
+
+
+def _page_banner(node, chain) -> bool:
+    """A <header> outside any <article>/<main> that prints no <h1> is the site's banner
+    (menus, sign-in dialogs); an article's <header> holds its headline and sapo."""
+    return (node.tag == "header" and not any(a.tag in ("article", "main") for a in chain)
+            and next(node.iter("h1"), None) is None)
+
+
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _under_another_heading(node, title: str | None, order: dict) -> bool:
+    """The nearest heading before the candidate, in the smallest box around it that has
+    one, names something else than the headline: the candidate describes that item (a
+    video card's "description" under the clip's own title), not the article."""
+    if not title:
+        return False
+    start, around = order.get(node, -1), set(node.iterancestors())
+    for box in node.iterancestors():
+        before = [h for h in box.iter(*HEADINGS) if order.get(h, -1) < start
+                  and h not in around]
+        if before:
+            text = element_text(before[-1])
+            return bool(text) and _shared_words(text, title) < NAMES_MOST \
+                and _shared_words(title, text) < NAMES_MOST
+        if box.tag in ("article", "main", "body"):
+            return False
+    return False
 
 
 def is_caption_like(node) -> bool:

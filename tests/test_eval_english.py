@@ -66,3 +66,28 @@ def test_split_is_fixed_and_sealed_pages_stay_aggregate(tmp_path):
                     "tuned_traf", "dropped", "worse_pages"]
     shown = run("--pages", folder, "--show", next(i for i in ids if sealed(i)))
     assert shown.returncode == 2 and "sealed" in shown.stderr
+
+
+def test_ceed_is_staged_from_a_git_repository_into_the_folder_eval_english_reads(tmp_path):
+    """scripts/stage_ceed.py: every CEED page with its gold, ids fixed by the file number."""
+    repo = tmp_path / "content-extraction"
+    for folder, name, text in (("HTML", "0.html", PAGE), ("Content", "0.txt", PARAGRAPH),
+                               ("HTML", "7.html", PAGE)):      # 7 has no gold: not staged
+        (repo / "CEED" / folder).mkdir(parents=True, exist_ok=True)
+        (repo / "CEED" / folder / name).write_text(text, "utf-8")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run(git + ["add", "."], check=True)
+    subprocess.run(git + ["commit", "-qm", "pages"], check=True)
+    commit = subprocess.run(git + ["rev-parse", "HEAD"], check=True, capture_output=True,
+                            text=True).stdout.strip()
+    out = tmp_path / "staged"
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "stage_ceed.py"), "--repo",
+                           str(repo), "--out", str(out), "--commit", commit],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (out / "pages").iterdir()) == ["ceed-0.html"]
+    assert (out / "gold" / "ceed-0.txt").read_text("utf-8") == PARAGRAPH
+    scored = run("--pages", out)
+    assert scored.returncode == 0, scored.stderr
+    assert scored.stdout.splitlines()[-1].startswith("eval-english sealed_f1=")

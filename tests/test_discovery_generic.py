@@ -81,9 +81,25 @@ def test_rule_free_discovery_on_real_listing_pages(name):
     ("https://a.vn/Tin-tuc/Kinh-te/896087/-thu-mua-khoang-60-tan-cu-cai", True),
     ("https://a.vn/95/64112/dung-mang-chat-ung-thu-vao-nha/", True),
     ("https://a.vn/Tin-tuc/Xa-hoi/", False),
+    # the id opening the slug's segment (an older national CMS, Joomla's "id-alias")
+    ("https://a.vn/chinhtri/item/35815802-nguyen-thu-tuong-tu-tran.html", True),
+    ("https://a.vn/tin-tuc/12345-gia-lua-tang-manh", True),
+    ("https://a.vn/tin-tuc/2025-gia-lua", False),
 ])
 def test_article_url_shapes(url, article):
     assert discovery.looks_like_article(url) is article
+
+
+def test_an_id_opening_the_slug_is_an_id_so_id_less_slugs_are_sections():
+    """Section pages named by four words (/the-gioi/cua-so-the-gioi.html) pass the weakest
+    article shape; beside articles whose segment opens with an id they are sections."""
+    stories = "".join(f'<li><a href="/thegioi/item/3581{n}02-tin-so-{n}-ve-the-gioi.html">'
+                      f"{HEADLINE.format(n=n)}</a></li>" for n in range(1000, 1005))
+    page = (f'<main><ul>{stories}</ul><p><a href="/thegioi/cua-so-the-gioi.html">Cửa sổ thế '
+            f'giới nhìn ra bốn phương</a></p></main>')
+    site = rule_free("https://a.vn/")
+    articles, _ = discovery.listing_links(page, "https://a.vn/", site, site.owns)
+    assert "https://a.vn/thegioi/cua-so-the-gioi.html" not in articles and len(articles) == 5
 
 
 def test_id_less_slugs_are_sections_when_the_page_has_ids():

@@ -20,6 +20,7 @@ _ARTICLE_SHAPES = [re.compile(p) for p in (
     r"[-_/]\d{8,}" + _EXT,                   # ...-20250612.html, /2495349
     r"/[a-z0-9]+(-[a-z0-9]+){3,}/\d{5,}" + _EXT,  # /long-slug/1503344/, /long-slug/151141.htm
     r"/\d{5,}/-?[a-z0-9]+(-[a-z0-9]+){2,}-?" + _EXT,  # /Tin-tuc/Xa-hoi/896032/slug, /95/64112/slug/
+    r"/\d{5,}-[a-z0-9]+(-[a-z0-9]+){2,}" + _EXT,  # /item/35815802-slug.html, Joomla's /12345-alias
     r"/[a-z0-9]+([-_][a-z0-9]+){3,}\.html?$",  # long slug .html (the weakest shape)
 )]
 _FILE = re.compile(r"\.(jpe?g|png|gif|webp|svg|bmp|pdf|docx?|xlsx?|pptx?|zip|rar|mp[34]|m4a|"

@@ -30,7 +30,9 @@ a saved page is crawled). `--rules` adds our extraction with site rules (shared 
 Exit 1 when a figure is below its floor in tests/quality_floors.json ("eval" block).
 The last line is a contract:
     eval sealed_f1=<f> sealed_traf=<f> tuned_f1=<f> worst_page_vs_traf=<delta> dropped=<n>
-         links_recall=<r> non_article=<share>
+         links_recall=<r> non_article=<share> tuned_links_recall=<r> sealed_links_recall=<r>
+(links_recall: the lowest main-list recall of any listing page; the two added fields split it
+into the tuned and the sealed pages, so each part has its own floor.)
 """
 from __future__ import annotations
 
@@ -425,6 +427,9 @@ def print_listings(listings: dict[str, LinkScore], verbose: bool) -> None:
             print(f"{'':<34}   missing={s.missing}\n{'':<34}   extra={s.extra}")
 
 
+RECALL_TARGET = 0.95     # issue 11: main-list recall on every listing page
+
+
 @dataclass
 class Figures:
     """What the contract line reports, and the floors check."""
@@ -435,6 +440,8 @@ class Figures:
     dropped: int
     links_recall: float
     non_article: float
+    tuned_links_recall: float = float("nan")
+    sealed_links_recall: float = float("nan")
     worst_page: str = ""
     nonarticles_kept: list = field(default_factory=list)
 
@@ -442,7 +449,9 @@ class Figures:
         return (f"eval sealed_f1={self.sealed_f1:.3f} sealed_traf={self.sealed_traf:.3f} "
                 f"tuned_f1={self.tuned_f1:.3f} worst_page_vs_traf={self.worst_page_vs_traf:+.3f} "
                 f"dropped={self.dropped} links_recall={self.links_recall:.3f} "
-                f"non_article={self.non_article:.3f}")
+                f"non_article={self.non_article:.3f} "
+                f"tuned_links_recall={self.tuned_links_recall:.3f} "
+                f"sealed_links_recall={self.sealed_links_recall:.3f}")
 
 
 def figures(articles: dict[str, tuple[RealPage, dict]], listings: dict[str, tuple[RealPage, LinkScore]],
@@ -462,6 +471,10 @@ def figures(articles: dict[str, tuple[RealPage, dict]], listings: dict[str, tupl
         dropped=sum(1 for _, s in articles.values() if s["generic"].error),
         links_recall=min((s.recall for _, s in listings.values()), default=float("nan")),
         non_article=wrong / printed if printed else 0.0,
+        tuned_links_recall=min((s.recall for p, s in listings.values() if p.tuned),
+                               default=float("nan")),
+        sealed_links_recall=min((s.recall for p, s in listings.values() if not p.tuned),
+                                default=float("nan")),
         worst_page=worst, nonarticles_kept=nonarticles_kept)
 
 
@@ -498,7 +511,9 @@ def report(articles, listings, kept, names, show_sealed: bool, verbose: bool) ->
     sealed = [s for p, s in listings.values() if not p.tuned]
     if sealed and not show_sealed:
         print(f"sealed listings: {len(sealed)} pages, min recall "
-              f"{min(s.recall for s in sealed):.3f}, non-article links "
+              f"{min(s.recall for s in sealed):.3f}, mean recall "
+              f"{sum(s.recall for s in sealed) / len(sealed):.3f}, pages below "
+              f"{RECALL_TARGET}: {sum(s.recall < RECALL_TARGET for s in sealed)}, non-article links "
               f"{sum(s.non_article or 0 for s in sealed)} of {sum(s.found for s in sealed)}")
     print(f"non-article pages kept as articles: {len(kept)}"
           + (f" {kept}" if kept and verbose else ""))

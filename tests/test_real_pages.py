@@ -275,5 +275,6 @@ def test_make_eval_passes_its_floors_and_prints_the_contract_line(capsys):
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert re.fullmatch(r"eval sealed_f1=\S+ sealed_traf=\S+ tuned_f1=[\d.]+ "
                         r"worst_page_vs_traf=[-+][\d.]+ dropped=\d+ links_recall=[\d.]+ "
-                        r"non_article=[\d.]+", last), last
+                        r"non_article=[\d.]+ tuned_links_recall=[\d.]+ "
+                        r"sealed_links_recall=\S+", last), last
     assert code == 0, last

@@ -90,6 +90,15 @@ def test_article_url_shapes(url, article):
     assert discovery.looks_like_article(url) is article
 
 
+def test_a_section_code_before_the_id_still_ends_in_an_id():
+    """"-c46a508182.html": a section code, then the article id (a family of national CMSs);
+    the same sites' topic pages end "-p2403c10.html", a short code that is no article id."""
+    from crawler.pages.urls import has_id
+    assert has_id("https://a.vn/tin-tuc/dot-nhap-lo-luyen-thi-c46a508182.html")
+    assert not has_id("https://a.vn/chon-do-choi-cho-be-p2403c10.html")
+    assert not has_id("https://a.vn/doi-tuyen-u23-thang-lon.html")
+
+
 def test_an_id_opening_the_slug_is_an_id_so_id_less_slugs_are_sections():
     """Section pages named by four words (/the-gioi/cua-so-the-gioi.html) pass the weakest
     article shape; beside articles whose segment opens with an id they are sections."""

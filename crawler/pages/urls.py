@@ -15,6 +15,7 @@ _EXT = r"(\.[a-z]{2,5})?/?$"
 _ARTICLE_SHAPES = [re.compile(p) for p in (
     r"-\d{5,}" + _EXT,                       # slug-123456.html / .chn / .ldo, slug-123456
     r"-(post|d|p|a|n)\d{3,}" + _EXT,         # -post123.html, -d538952.html, -post219915.gd
+    r"-[a-z0-9]*[a-z]\d{5,}" + _EXT,          # -c46a508182.html: section code + article id
     r"/\d{4}/\d{1,2}/\d{1,2}/[^/]+",        # date paths
     r"/\d{4}/\d{1,2}/[a-z0-9]+([-_][a-z0-9]+){2,}",   # /2012/11/a-slug-of-words (WordPress and others)
     r"[-_/]\d{8,}" + _EXT,                   # ...-20250612.html, /2495349

@@ -258,6 +258,20 @@ def test_a_box_named_trending_beside_the_lead_story_is_part_of_the_lead_block():
     assert articles == _links([100, 101, 102, 200, 201, 202, 300, 301, 302])
 
 
+def test_a_share_or_banner_word_on_a_block_holding_the_list_does_not_make_it_a_side_block():
+    """Share bars, sign-in boxes and ad banners hold no list of articles: a layout column
+    named "col-left-share" or a lead slider named "banner-news" that holds one is the list.
+    A share bar beside it stays furniture (its link is no headline list)."""
+    main = f'<div class="blog-col-left-share"><ul>{_headlines(range(100, 106))}</ul></div>'
+    share = f'<div class="share-box">{_headlines([900])}</div>'
+    side = f'<div class="sidebar"><ul>{_headlines([901, 902, 903])}</ul></div>'
+    page = f"<body><div class='page'>{main}{share}{side}</div></body>"
+    site = rule_free("https://a.vn/")
+    articles, _ = discovery.listing_links(page, "https://a.vn/", site, site.owns)
+    assert articles[:6] == _links(range(100, 106))
+    assert "https://a.vn/tin-so-900-post900.html" not in articles[:7]
+
+
 def test_a_side_box_beside_the_main_column_stays_out():
     """The same box next to a block that holds most of the list is a page-wide sidebar."""
     main = f'<div class="list"><ul>{_headlines(range(100, 106))}</ul></div>'

@@ -26,6 +26,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from functools import partial
 from urllib.parse import urljoin, urldefrag, urlsplit
 
 from lxml import etree
@@ -44,7 +45,12 @@ _NEXT_WORDS = re.compile(r"^(trang sau|sau|tiếp|xem tiếp|next|»|›|>>?)$",
 _SIDE_BLOCK = re.compile(
     r"(^|[\s_-])(header|footer|menu|submenu|megamenu|nav|navbar|navigation|breadcrumbs?|"
     r"sidebar|aside|widget|most-?views?|most-?read|popular|trending|xem-?nhieu|doc-?nhieu|"
-    r"tags?|topics?|events?|banner|login|share|social|comments?)(?=[\s_-]|$)")
+    r"tags?|topics?|events?)(?=[\s_-]|$)")
+# Words of blocks that hold no list of articles (share bars, sign-in, comments, ad banners):
+# such a word on a block that does hold one names something else ("blog-col-left-share" is a
+# layout column, "banner-news" a lead slider), so it marks a side block only without a list.
+_UTILITY_BLOCK = re.compile(r"(^|[\s_-])(banner|login|share|social|comments?)(?=[\s_-]|$)")
+LIST_MIN_ARTICLES = 3         # distinct articles that make a block a list
 _RIGHT_COLUMN = re.compile(
     r"(col|column|box|container|side|block|content|zone|area|cot)[_-]*(right|phai)(?=[\s_-]|$)"
     r"|(^|[\s_-])right[_-]*(col|column|side|sidebar|box|content|block|zone)(?=[\s_-]|$)")
@@ -135,42 +141,53 @@ def main_list_links(tree, page_url: str, site: Site, on_site) -> list[str]:
              if (url := _resolve(a.get("href"), page_url)) and on_site(url)
              and is_article_url(url, site)]
     found = _dominant_shape(_with_headlines(found))
-    kept = [(a, url) for a, url in found if not in_side_block(a)]
-    kept = _with_boxes_beside_lead(found, kept)
+    side = partial(in_side_block, lists=_list_holders(found))
+    kept = [(a, url) for a, url in found if not side(a)]
+    kept = _with_boxes_beside_lead(found, kept, side)
     kept = _before_list_end(tree, kept)
     # A page whose every link sits in a "side" block (odd markup): better all than none.
     by_labels = list(dict.fromkeys(url for _, url in (kept or found)))
-    return _checked_by_cards(_before_list_end(tree, found), by_labels)
+    return _checked_by_cards(_before_list_end(tree, found), by_labels, side)
 
 
-def _with_boxes_beside_lead(found: list, kept: list) -> list:
+def _list_holders(found: list) -> set:
+    """Elements holding links to LIST_MIN_ARTICLES or more distinct articles."""
+    under: dict = {}
+    for a, url in found:
+        for node in a.iterancestors():
+            under.setdefault(node, set()).add(url)
+    return {node for node, urls in under.items() if len(urls) >= LIST_MIN_ARTICLES}
+
+
+def _with_boxes_beside_lead(found: list, kept: list, side=None) -> list:
     """Add the links of a box named like a side box ("trending", "popular") that stands in
     one row with the lead story: the lead block and the box are siblings, and the lead
     block holds few of the list's links (a page-wide sidebar stands beside the main column,
     which holds most of them). Home pages put their newest stories there."""
+    side = side or in_side_block
     if not kept:
         return kept
     lead_anchor, urls = kept[0][0], {url for _, url in kept}
     beside: dict = {}        # box -> whether it stands beside the lead (one check per box)
     extra = set()
     for a, _ in found:
-        box = _side_box(a)
+        box = _side_box(a, side)
         if box is not None and box not in beside:
             beside[box] = _beside_lead(box, lead_anchor, urls)
         if box is not None and beside[box]:
             extra.add(a)
     if not extra:
         return kept
-    return [(a, url) for a, url in found if a in extra or not in_side_block(a)]
+    return [(a, url) for a, url in found if a in extra or not side(a)]
 
 
-def _side_box(anchor):
+def _side_box(anchor, side=None):
     """The box that makes a link a side link, when only its class words do (no side tag,
     menu or right column around it): else None."""
     for node in anchor.iterancestors():
         label = _label(node)
         if _SIDE_BLOCK.search(label):
-            if _MENU_BLOCK.search(label) or node.tag in _SIDE_TAGS or in_side_block(node):
+            if _MENU_BLOCK.search(label) or node.tag in _SIDE_TAGS or (side or in_side_block)(node):
                 return None
             return node
         if node.tag in _SIDE_TAGS or _RIGHT_COLUMN.search(label):
@@ -224,23 +241,24 @@ def _with_headlines(found: list) -> list:
     return kept or found
 
 
-def _checked_by_cards(found: list, by_labels: list[str]) -> list[str]:
+def _checked_by_cards(found: list, by_labels: list[str], side=None) -> list[str]:
     """The class-word reading of the page, checked against its structure: the main list is
     the largest run of repeated sibling cards with headlines. When the class words kept
     most of that run, they stand (they also catch the featured items above the list);
     when they lost it (a main column named like a side box, side boxes with plain names),
     the run and the cards built like it come first, then what the class words kept (a
     featured story has markup of its own; a side box's links are still articles)."""
+    side = side or in_side_block
     groups = card_groups(found)
     if not groups:
         return by_labels
-    main = max(groups, key=_group_weight)
+    main = max(groups, key=lambda group: _group_weight(group, side))
     main_urls = list(dict.fromkeys(url for _, url, _ in main))
     if sum(url in set(by_labels) for url in main_urls) * 2 >= len(main_urls):
         return by_labels
     shape = _signature(main[0][2])
     like_main = {url for group in groups if group is main or (
-                 _signature(group[0][2]) == shape and not _mostly_side(group))
+                 _signature(group[0][2]) == shape and not _mostly_side(group, side))
                  for _, url, _ in group}
     first = [url for url in dict.fromkeys(url for _, url in found) if url in like_main]
     return first + [url for url in by_labels if url not in like_main]
@@ -273,11 +291,12 @@ def _signature(node) -> str:
     return f"{node.tag}.{'.'.join(classes)}"
 
 
-def _mostly_side(group: list) -> bool:
-    return sum(in_side_block(a) for a, _, _ in group) * 2 > len(group)
+def _mostly_side(group: list, side=None) -> bool:
+    side = side or in_side_block
+    return sum(side(a) for a, _, _ in group) * 2 > len(group)
 
 
-def _group_weight(group: list) -> float:
+def _group_weight(group: list, side=None) -> float:
     """Words of the group's cards, headline and teaser, per distinct article (capped, so
     one long teaser does not outweigh a list): a main list's cards carry a summary, a
     box's only a headline. A group mostly inside side blocks counts half: class words are
@@ -286,7 +305,7 @@ def _group_weight(group: list) -> float:
     for a, url, card in group:
         text = max(_headline_words(a), len(_WORD.findall(element_text(card))))
         words[url] = max(words.get(url, 0), min(text, CARD_WORDS_CAP))
-    return sum(words.values()) * (0.5 if _mostly_side(group) else 1.0)
+    return sum(words.values()) * (0.5 if _mostly_side(group, side) else 1.0)
 
 
 def _dominant_shape(found: list) -> list:
@@ -305,16 +324,21 @@ def _label(node) -> str:
     return re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", raw).lower()
 
 
-def in_side_block(anchor) -> bool:
-    """The link sits in a header, menu, footer, sidebar, most-read box or tag strip."""
+def in_side_block(anchor, lists=frozenset()) -> bool:
+    """The link sits in a header, menu, footer, sidebar, most-read box or tag strip (or a
+    share bar, sign-in box, comments, a banner, unless that block is in `lists`: it holds a
+    list of articles, see _list_holders)."""
     ancestors = [n for n in anchor.iterancestors() if n.tag not in ("body", "html")]
     for i, node in enumerate(ancestors):
         # <header>/<footer> inside an <article> teaser are part of the item
         teaser = node.tag in ("header", "footer") and any(
             a.tag == "article" for a in ancestors[i + 1:])
-        if (node.tag in _SIDE_TAGS and not teaser) or _SIDE_BLOCK.search(_label(node)):
+        label = _label(node)
+        if (node.tag in _SIDE_TAGS and not teaser) or _SIDE_BLOCK.search(label):
             return True
-        if _RIGHT_COLUMN.search(_label(node)) and not _grid_half(node):
+        if _UTILITY_BLOCK.search(label) and node not in lists:
+            return True
+        if _RIGHT_COLUMN.search(label) and not _grid_half(node):
             return True
     return False
 

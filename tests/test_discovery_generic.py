@@ -51,12 +51,15 @@ def test_rule_free_discovery_on_real_listing_pages(name):
 # -- URL shapes ---------------------------------------------------------------------------
 @pytest.mark.parametrize("url, article", [
     ("https://a.vn/anh-huong-cua-mua-lu-toi-san-xuat-post123.html", True),   # "ảnh hưởng"
-    ("https://a.vn/anh/bo-anh-mua-lua-post123.html", False),                 # photo section
+    # a photo story is an article (captions as body); "/anh/" is England on a football paper
+    ("https://a.vn/anh/bo-anh-mua-lua-post123.html", True),
+    ("https://a.vn/anh/sanchez-thua-nhan-su-that-dang-cay-tbd64993", True),
+    ("https://a.vn/anh/", False),
     # "Video: ..." headlines over articles (danviet, genk): the quality gate drops the rare
     # video page with no text; a video section is never an article
     ("https://a.vn/video-khoanh-khac-dep-196260305175419776.htm", True),
     ("https://a.vn/video/khoanh-khac-dep-196260305175419776.htm", False),
-    ("https://a.vn/gallery/le-hoi-123456.html", False),
+    ("https://a.vn/gallery/le-hoi-123456.html", True),
     ("https://a.vn/print/nong-dan-thu-hoach-186100.html", False),
     ("https://a.vn/tac-gia/nguyen-van-a-123456.html", False),
     ("https://a.vn/tu-khoa/lua-gao-123456.html", False),
@@ -270,6 +273,21 @@ def test_a_share_or_banner_word_on_a_block_holding_the_list_does_not_make_it_a_s
     articles, _ = discovery.listing_links(page, "https://a.vn/", site, site.owns)
     assert articles[:6] == _links(range(100, 106))
     assert "https://a.vn/tin-so-900-post900.html" not in articles[:7]
+
+
+def test_a_ui_toolkit_tab_panel_is_no_widget_box():
+    """jQuery UI marks every tab panel "ui-widget-content": the newest-stories tab beside
+    the lead is in the list; a sidebar box named "widget" by its own CMS is not."""
+    tabs = (f'<div class="tabs ui-tabs ui-widget"><div class="ui-tabs-panel ui-widget-content">'
+            f'<ul>{_headlines(range(101, 104))}</ul></div></div>')
+    top = f'<div class="top"><div class="lead">{_headlines([100])}</div>{tabs}</div>'
+    box = f'<div class="widget widget_recent"><ul>{_headlines([901, 902, 903])}</ul></div>'
+    sections = f'<div class="box">{_headlines(range(200, 206))}</div>'
+    page = f"<body>{top}<div class='main'>{sections}</div><div class='col'>{box}</div></body>"
+    site = rule_free("https://a.vn/")
+    articles, _ = discovery.listing_links(page, "https://a.vn/", site, site.owns)
+    assert articles[:10] == _links([100, 101, 102, 103, *range(200, 206)])
+    assert not set(_links([901, 902, 903])) & set(articles[:10])
 
 
 def test_a_side_box_beside_the_main_column_stays_out():

@@ -26,14 +26,15 @@ _ARTICLE_SHAPES = [re.compile(p) for p in (
 )]
 _FILE = re.compile(r"\.(jpe?g|png|gif|webp|svg|bmp|pdf|docx?|xlsx?|pptx?|zip|rar|mp[34]|m4a|"
                    r"avi|mov|webm|xml|rss|json|js|css)$", re.I)
-# A whole path segment naming a non-article page; "tag-..." slugs too, but not "anh-..."
-# (ảnh hưởng, ánh sáng start many headlines) nor "video-..." (a headline "Video: ..." over
-# an article; a video page the quality gate drops for its missing text).
+# A whole path segment naming a non-article page; "tag-..." slugs too, but not "video-..."
+# (a headline "Video: ..." over an article; a video page the quality gate drops for its
+# missing text). Photo sections ("/anh/", "/photo/", "/gallery/") are not in it: a photo
+# story is an article (its captions are its body, `layout` photo_story), and "/anh/" is also
+# England on a football paper; their hub pages have no article shape anyway.
 NOT_ARTICLE = re.compile(
     r"/(tag|tags|tu-khoa|chu-de|tac-gia|author|print|in-bai|search|tim-kiem|rss|"
     r"login|dang-nhap|lien-he|contact)(/|\.|-|$)"
-    r"|/(video|videos|clip|gallery|galleries|album|photo|photos|anh|emagazine|podcasts?|"
-    r"multimedia)(/|\.|$)",
+    r"|/(video|videos|clip|emagazine|podcasts?|multimedia)(/|\.|$)",
     re.I)
 
 

@@ -185,7 +185,7 @@ def _side_box(anchor, side=None):
     """The box that makes a link a side link, when only its class words do (no side tag,
     menu or right column around it): else None."""
     for node in anchor.iterancestors():
-        label = _label(node)
+        label = _box_label(node)
         if _SIDE_BLOCK.search(label):
             if _MENU_BLOCK.search(label) or node.tag in _SIDE_TAGS or (side or in_side_block)(node):
                 return None
@@ -324,6 +324,15 @@ def _label(node) -> str:
     return re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", raw).lower()
 
 
+_UI_CLASSES = re.compile(r"(^|\s)ui-[\w-]+")
+
+
+def _box_label(node) -> str:
+    """The label without a UI toolkit's own classes: jQuery UI marks every tab panel
+    "ui-widget-content" wherever it stands, so its words say nothing about the box."""
+    return _UI_CLASSES.sub(" ", _label(node))
+
+
 def in_side_block(anchor, lists=frozenset()) -> bool:
     """The link sits in a header, menu, footer, sidebar, most-read box or tag strip (or a
     share bar, sign-in box, comments, a banner, unless that block is in `lists`: it holds a
@@ -333,7 +342,7 @@ def in_side_block(anchor, lists=frozenset()) -> bool:
         # <header>/<footer> inside an <article> teaser are part of the item
         teaser = node.tag in ("header", "footer") and any(
             a.tag == "article" for a in ancestors[i + 1:])
-        label = _label(node)
+        label = _box_label(node)
         if (node.tag in _SIDE_TAGS and not teaser) or _SIDE_BLOCK.search(label):
             return True
         if _UTILITY_BLOCK.search(label) and node not in lists:

@@ -459,6 +459,8 @@ def figures(articles: dict[str, tuple[RealPage, dict]], listings: dict[str, tupl
     def part_f1(keep, name):
         chosen = [scores[name] for page, scores in articles.values() if keep(page)]
         return summary(chosen)["f1"] if chosen else float("nan")
+    def lowest_recall(keep):
+        return min((s.recall for p, s in listings.values() if keep(p)), default=float("nan"))
     deltas = {n: s["generic"].f1 - s["trafilatura"].f1 for n, (_, s) in articles.items()}
     worst = min(deltas, key=deltas.get) if deltas else ""
     printed = sum(s.found for p, s in listings.values() if s.non_article is not None)
@@ -469,12 +471,10 @@ def figures(articles: dict[str, tuple[RealPage, dict]], listings: dict[str, tupl
         tuned_f1=part_f1(lambda p: p.tuned, "generic"),
         worst_page_vs_traf=deltas.get(worst, float("nan")),
         dropped=sum(1 for _, s in articles.values() if s["generic"].error),
-        links_recall=min((s.recall for _, s in listings.values()), default=float("nan")),
+        links_recall=lowest_recall(lambda p: True),
         non_article=wrong / printed if printed else 0.0,
-        tuned_links_recall=min((s.recall for p, s in listings.values() if p.tuned),
-                               default=float("nan")),
-        sealed_links_recall=min((s.recall for p, s in listings.values() if not p.tuned),
-                                default=float("nan")),
+        tuned_links_recall=lowest_recall(lambda p: p.tuned),
+        sealed_links_recall=lowest_recall(lambda p: not p.tuned),
         worst_page=worst, nonarticles_kept=nonarticles_kept)
 
 

@@ -188,7 +188,7 @@ def _page_banner(node, chain) -> bool:
             and next(node.iter("h1"), None) is None)
 
 
-HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")   # anchor.HEADINGS: body subheadings only
 
 
 def _under_another_heading(node, title: str | None, order: dict) -> bool:
@@ -199,7 +199,7 @@ def _under_another_heading(node, title: str | None, order: dict) -> bool:
         return False
     start, around = order.get(node, -1), set(node.iterancestors())
     for box in node.iterancestors():
-        before = [h for h in box.iter(*HEADINGS) if order.get(h, -1) < start
+        before = [h for h in box.iter(*_HEADING_TAGS) if order.get(h, -1) < start
                   and h not in around]
         if before:
             text = element_text(before[-1])

@@ -26,7 +26,6 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from functools import partial
 from urllib.parse import urljoin, urldefrag, urlsplit
 
 from lxml import etree
@@ -141,13 +140,25 @@ def main_list_links(tree, page_url: str, site: Site, on_site) -> list[str]:
              if (url := _resolve(a.get("href"), page_url)) and on_site(url)
              and is_article_url(url, site)]
     found = _dominant_shape(_with_headlines(found))
-    side = partial(in_side_block, lists=_list_holders(found))
+    side = _side_check(found)
     kept = [(a, url) for a, url in found if not side(a)]
     kept = _with_boxes_beside_lead(found, kept, side)
     kept = _before_list_end(tree, kept)
     # A page whose every link sits in a "side" block (odd markup): better all than none.
     by_labels = list(dict.fromkeys(url for _, url in (kept or found)))
     return _checked_by_cards(_before_list_end(tree, found), by_labels, side)
+
+
+def _side_check(found: list):
+    """in_side_block for this page's links, each element judged once (the same links are
+    asked about again when boxes and card groups are weighed)."""
+    lists, judged = _list_holders(found), {}
+
+    def side(node) -> bool:
+        if node not in judged:
+            judged[node] = in_side_block(node, lists)
+        return judged[node]
+    return side
 
 
 def _list_holders(found: list) -> set:
@@ -159,12 +170,11 @@ def _list_holders(found: list) -> set:
     return {node for node, urls in under.items() if len(urls) >= LIST_MIN_ARTICLES}
 
 
-def _with_boxes_beside_lead(found: list, kept: list, side=None) -> list:
+def _with_boxes_beside_lead(found: list, kept: list, side) -> list:
     """Add the links of a box named like a side box ("trending", "popular") that stands in
     one row with the lead story: the lead block and the box are siblings, and the lead
     block holds few of the list's links (a page-wide sidebar stands beside the main column,
     which holds most of them). Home pages put their newest stories there."""
-    side = side or in_side_block
     if not kept:
         return kept
     lead_anchor, urls = kept[0][0], {url for _, url in kept}
@@ -181,13 +191,13 @@ def _with_boxes_beside_lead(found: list, kept: list, side=None) -> list:
     return [(a, url) for a, url in found if a in extra or not side(a)]
 
 
-def _side_box(anchor, side=None):
+def _side_box(anchor, side):
     """The box that makes a link a side link, when only its class words do (no side tag,
     menu or right column around it): else None."""
     for node in anchor.iterancestors():
         label = _box_label(node)
         if _SIDE_BLOCK.search(label):
-            if _MENU_BLOCK.search(label) or node.tag in _SIDE_TAGS or (side or in_side_block)(node):
+            if _MENU_BLOCK.search(label) or node.tag in _SIDE_TAGS or side(node):
                 return None
             return node
         if node.tag in _SIDE_TAGS or _RIGHT_COLUMN.search(label):
@@ -199,8 +209,7 @@ def _beside_lead(box, lead_anchor, urls: set) -> bool:
     row = box.getparent()
     if row is None or row.tag in ("body", "html"):
         return False
-    lead = next((child for child in row if any(n is child for n in lead_anchor.iterancestors())),
-                None)
+    lead = next((n for n in lead_anchor.iterancestors() if n.getparent() is row), None)
     if lead is None or _next_block(lead) is not box:
         return False
     in_lead = {a.get("href") for a in lead.iter("a")}
@@ -241,14 +250,13 @@ def _with_headlines(found: list) -> list:
     return kept or found
 
 
-def _checked_by_cards(found: list, by_labels: list[str], side=None) -> list[str]:
+def _checked_by_cards(found: list, by_labels: list[str], side) -> list[str]:
     """The class-word reading of the page, checked against its structure: the main list is
     the largest run of repeated sibling cards with headlines. When the class words kept
     most of that run, they stand (they also catch the featured items above the list);
     when they lost it (a main column named like a side box, side boxes with plain names),
     the run and the cards built like it come first, then what the class words kept (a
     featured story has markup of its own; a side box's links are still articles)."""
-    side = side or in_side_block
     groups = card_groups(found)
     if not groups:
         return by_labels
@@ -291,12 +299,11 @@ def _signature(node) -> str:
     return f"{node.tag}.{'.'.join(classes)}"
 
 
-def _mostly_side(group: list, side=None) -> bool:
-    side = side or in_side_block
+def _mostly_side(group: list, side) -> bool:
     return sum(side(a) for a, _, _ in group) * 2 > len(group)
 
 
-def _group_weight(group: list, side=None) -> float:
+def _group_weight(group: list, side) -> float:
     """Words of the group's cards, headline and teaser, per distinct article (capped, so
     one long teaser does not outweigh a list): a main list's cards carry a summary, a
     box's only a headline. A group mostly inside side blocks counts half: class words are

@@ -345,6 +345,19 @@ def test_list_items_of_prose_citing_a_source_mid_sentence_are_no_card_list():
     assert len(card_lists(parse_html(f"<html><body><div>{cards}</div></body></html>"))) == 4
 
 
+def test_posts_opening_with_a_link_to_their_own_anchor_are_no_card_list():
+    """A forum thread's posts each open with "Topic: post #n", a link to the post's anchor
+    on this very page: no other article, so the posts are the text, not a related list."""
+    posts = "".join(
+        f'<div class="post"><h3><a href="/forum/topic-77-buses/#entry{n}" title="Evening '
+        f'buses to the suburbs: post #{n}">#{n}</a></h3><img src="/avatar{n}.png">'
+        f'<p>{p}</p></div>' for n, p in enumerate(PARAGRAPHS))
+    html = (f"<html><head><title>Evening buses to the suburbs</title></head><body>"
+            f"<h1>Evening buses to the suburbs</h1><div id='posts'>{posts}</div></body></html>")
+    article = extract_article(html, "https://example.com/forum/topic-77-buses/")
+    assert all(p in article.text for p in PARAGRAPHS)
+
+
 def test_a_row_of_related_headlines_goes_but_a_paragraph_with_a_link_stays():
     row = ('<table><tr><td><a href="/a-123456.html">Water prices rise again in the city</a> '
            '<a href="/b-123457.html">Seven ways to save water at home this summer</a>'

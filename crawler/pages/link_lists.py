@@ -14,6 +14,7 @@ A paragraph holding one link, or a list of short links (sources, documents), sta
 from __future__ import annotations
 
 from collections import defaultdict
+from urllib.parse import urldefrag
 
 from crawler.pages.html_text import element_text
 
@@ -24,12 +25,15 @@ _NOT_A_PAGE = ("#", "javascript:", "mailto:", "tel:")
 
 
 def targets(node) -> dict[str, int]:
-    """Pages the node links to -> the most words any of its links gives that page."""
+    """Pages the node links to -> the most words any of its links gives that page. Links
+    differing only in their fragment are one page: the posts of a forum thread each open
+    with a link to their own anchor ("Topic title: post #3"), which is no other article."""
     found: dict[str, int] = {}
     for a in node.iter("a"):
         href = (a.get("href") or "").strip()
         if not href or href.startswith(_NOT_A_PAGE):
             continue
+        href = urldefrag(href).url
         words = max(len(a.text_content().split()), len((a.get("title") or "").split()))
         found[href] = max(found.get(href, 0), words)
     return found

@@ -10,7 +10,8 @@ BOT_NAME = "vnnews"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-# Politeness by default: robots.txt, one request at a time per domain, AutoThrottle.
+# Politeness by default: robots.txt, one request at a time per domain (a paper's subdomains
+# included: crawler.spiders.guards.OwnerSlotMiddleware), AutoThrottle.
 USER_AGENT = f"vnnews/{__version__} (+https://github.com/vnnews-corpus/vnnews; research corpus crawler)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
@@ -52,6 +53,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.harvest.archive.ArchiveMiddleware": 42,
     "crawler.spiders.guards.FrontierMiddleware": 45,
     "crawler.spiders.guards.LimitsMiddleware": 48,
+    "crawler.spiders.guards.OwnerSlotMiddleware": 49,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.spiders.robots.RobotsPolicy": 100,
     "crawler.spiders.guards.RetryAfterMiddleware": 560,

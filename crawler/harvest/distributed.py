@@ -19,9 +19,10 @@
   dropped for good, and every content hash, mirrored from each worker's DIR/_state.sqlite
   (SharedState), so no worker fetches again what another one saved in an earlier run;
 - politeness: DOWNLOAD_DELAY is per process, so each request first reserves a start time for
-  its host in Redis (`<prefix>:host:<host>`, a Lua script on Redis's clock): requests to one
-  host start at least REDIS_HOST_DELAY seconds apart (default DOWNLOAD_DELAY) whatever worker
-  sends them.
+  its owner in Redis (`<prefix>:host:<owner>`, a Lua script on Redis's clock; the owner is
+  the registrable domain, a paper's subdomains included, crawler/sites/domains.py):
+  requests to one owner start at least REDIS_HOST_DELAY seconds apart (default
+  DOWNLOAD_DELAY) whatever worker sends them.
 
 A worker stops when the queue is empty and no other worker is busy; an idle worker looks at
 the queue every REDIS_POLL seconds.
@@ -35,7 +36,6 @@ import os
 import socket
 import threading
 import uuid
-from urllib.parse import urlsplit
 
 import redis
 from scrapy import signals
@@ -44,6 +44,7 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 from crawler.harvest.state import HarvestState
+from crawler.sites.domains import owner_key
 from pipelines.dedup import DedupPipeline
 from pipelines.drops import DuplicateContent, DuplicateURL
 from pipelines.items import any_item
@@ -417,8 +418,9 @@ class SharedIdle:
 
 
 class HostSpacing:
-    """Downloader middleware: requests to one host start REDIS_HOST_DELAY seconds apart
-    across every worker of the crawl."""
+    """Downloader middleware: requests to one owner (a registrable domain with its
+    subdomains, else the host and port) start REDIS_HOST_DELAY seconds apart across every
+    worker of the crawl."""
 
     def __init__(self, shared: SharedCrawl, delay: float):
         self.shared, self.delay_us = shared, int(delay * 1_000_000)
@@ -431,7 +433,7 @@ class HostSpacing:
         return cls(shared_for(crawler), delay)
 
     async def process_request(self, request):
-        wait = self.reserve(urlsplit(request.url).netloc)
+        wait = self.reserve(owner_key(request.url))
         if wait > 0:
             await asyncio.sleep(wait)
 

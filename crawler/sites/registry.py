@@ -11,6 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from crawler.sites.domains import covers
+
 SITES_DIR = Path(__file__).parent
 STATUSES = {"active", "merged", "archive-only", "demo", "generic"}
 SELECTOR_KEYS = ("title", "lead", "body", "captions", "author", "date", "category", "tags",
@@ -51,7 +53,20 @@ class Site:
     path: str | None = None
 
     def owns(self, url: str) -> bool:
-        """True when the URL's host is one of the site's domains (www. optional)."""
+        """True when the URL's host is one of the site's domains (www. optional) or a
+        subdomain of one (crawler/sites/domains.py): a paper's sections on subdomains are
+        its pages."""
+        return self.owning_domain(url) is not None
+
+    def owning_domain(self, url: str) -> str | None:
+        """The site's domain covering the URL's host, the most specific one first."""
+        host = urlsplit(url).hostname or ""
+        return next((d for d in sorted(self.domains, key=len, reverse=True)
+                     if covers(d, host)), None)
+
+    def names_host(self, url: str) -> bool:
+        """The URL's host is one of the site's domains itself (www. optional), not a
+        subdomain: what a --base-url mirror stands in for."""
         host = (urlsplit(url).hostname or "").removeprefix("www.")
         return any(host == d.removeprefix("www.") for d in self.domains)
 
@@ -82,7 +97,8 @@ class Site:
 
 
 def generic_site(start_url: str) -> Site:
-    """A rule-less site for `crawl --start-url`: stays on the start URL's host."""
+    """A rule-less site for `crawl --start-url`: stays on the start URL's host and its
+    subdomains (crawler/spiders/origins.py)."""
     host = urlsplit(start_url).hostname or ""
     return Site(id="generic", name=host, domains=(host,), status="generic",
                 start_urls=(start_url,))
@@ -234,7 +250,11 @@ def get_site(site_id: str, sites_dir: Path | None = None) -> Site:
 
 
 def site_for_url(url: str, sites_dir: Path | None = None) -> Site | None:
-    return next((s for s in load_registry(sites_dir).values() if s.owns(url)), None)
+    """The registry site owning the URL; where a site's domain is a subdomain of another
+    site's, the site of the more specific domain."""
+    owning = [(len(d), s) for s in load_registry(sites_dir).values()
+              if (d := s.owning_domain(url)) is not None]
+    return max(owning, key=lambda pair: pair[0])[1] if owning else None
 
 
 def boilerplate_phrases(site_id: str) -> tuple[str, ...]:

@@ -2,8 +2,8 @@
 (docs/unattended.md, "Bounds" and "Confinement"), and the typed reason of every request
 they, or Scrapy, drop.
 
-Order (DOWNLOADER_MIDDLEWARES in crawler/settings.py): ConfineMiddleware, FrontierMiddleware
-and LimitsMiddleware see each request first (before robots.txt is asked); RetryAfterMiddleware
+Order (DOWNLOADER_MIDDLEWARES in crawler/settings.py): ConfineMiddleware, FrontierMiddleware,
+LimitsMiddleware and OwnerSlotMiddleware see each request first (before robots.txt is asked); RetryAfterMiddleware
 sees each response before Scrapy's RetryMiddleware.
 """
 from __future__ import annotations
@@ -16,6 +16,7 @@ from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, Igno
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.error import TCPTimedOutError, TimeoutError as ConnectTimeout
 
+from crawler.sites.domains import owner_key, registrable_domain
 from crawler.spiders.stopping import Stopped, clock_for
 from crawler.spiders.traps import QueryVariants, trap_reason
 
@@ -131,6 +132,21 @@ class FrontierMiddleware:
         return None
 
 
+class OwnerSlotMiddleware:
+    """One download slot per owner (crawler/sites/domains.py): a paper's hosts (its www.
+    twin, its subdomains) share the slot of its registrable domain, so one request at a time
+    per domain (CONCURRENT_REQUESTS_PER_DOMAIN), DOWNLOAD_DELAY and AutoThrottle hold for the
+    paper, not for each of its hosts. A host without a registrable domain (127.0.0.1) keeps
+    Scrapy's own slot, its host name."""
+
+    def process_request(self, request, spider=None):
+        if "download_slot" not in request.meta:
+            owner = registrable_domain(urlparse_cached(request).hostname or "")
+            if owner is not None:
+                request.meta["download_slot"] = owner
+        return None
+
+
 class LimitsMiddleware:
     """Download size by kind of page (checked on Content-Length, while receiving, and while
     inflating gzip/deflate/brotli), and download time clipped to the run's deadline.
@@ -196,7 +212,9 @@ class RetryAfterMiddleware:
 
 
 def _host(request) -> str:
-    return urlparse_cached(request).netloc
+    """Retry-After holds for the owner (crawler/sites/domains.py): a 429 from one of a
+    paper's subdomains slows its other hosts too."""
+    return owner_key(request.url)
 
 
 def retry_after(response) -> float | None:

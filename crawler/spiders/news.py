@@ -79,7 +79,7 @@ class NewsSpider(scrapy.Spider):
     # -- URLs: the site's own origin vs the origin we fetch from -----------------------
     def fetch_url(self, site: Site, url: str) -> str:
         base = self.bases.get(site.id)
-        return rebase_url(url, base) if base and site.owns(url) else url
+        return rebase_url(url, base) if base and site.names_host(url) else url
 
     def on_site(self, site: Site, url: str) -> bool:
         """Would the crawl fetch this URL of the site (rebased onto its base URL) at all?"""

@@ -3,17 +3,22 @@ checks of the --start-url and --base-url options that name those places.
 
 A URL is on a site when its scheme is http or https and its host and port are one of:
 
-- the site's registry domains, each with and without `www.`, on the default port of the
-  URL's scheme (80 for http, 443 for https);
-- for `--start-url`, its host and that host's `www.` twin, on the start URL's port (the
-  scheme's default port when it names none);
+- the site's registry domains, each with and without `www.`, and their subdomains
+  (crawler/sites/domains.py: a paper's sections on subdomains are its pages), on the default
+  port of the URL's scheme (80 for http, 443 for https);
+- for `--start-url`, its host, that host's `www.` twin and its subdomains, on the start URL's
+  port (the scheme's default port when it names none);
 - for `--base-url`, instead of the above, the base URL's host on its port: the site's pages
   are fetched from there, and its public domains are only names.
+
+A name without a registrable domain (an IP address, "localhost", a test TLD) has no
+subdomains: it covers only itself.
 """
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from crawler.sites.domains import covers
 from crawler.sites.registry import RegistryError, Site
 
 SCHEMES = {"http": 80, "https": 443}
@@ -31,24 +36,21 @@ def host_port(url: str) -> tuple[str, int] | None:
     return parts.hostname.lower(), port or SCHEMES[parts.scheme]
 
 
-def twins(host: str) -> set[str]:
-    bare = host.removeprefix("www.")
-    return {bare, f"www.{bare}"}
-
-
 class Confinement:
-    """The (host, port) pairs each site of a crawl may fetch from."""
+    """The domains and ports each site of a crawl may fetch from: (domain, port, its
+    subdomains too?)."""
 
     def __init__(self, sites: dict[str, Site], bases: dict[str, str]):
-        self.allowed: dict[str, set[tuple[str, int]]] = {}
+        self.allowed: dict[str, set[tuple[str, int, bool]]] = {}
         for site_id, site in sites.items():
             if site_id in bases:
-                self.allowed[site_id] = {host_port(bases[site_id])}
+                host, port = host_port(bases[site_id])
+                self.allowed[site_id] = {(host, port, False)}
             elif site.status == "generic":
                 host, port = host_port(site.start_urls[0])
-                self.allowed[site_id] = {(h, port) for h in twins(host)}
+                self.allowed[site_id] = {(host, port, True)}
             else:
-                self.allowed[site_id] = {(h, port) for d in site.domains for h in twins(d.lower())
+                self.allowed[site_id] = {(d.lower(), port, True) for d in site.domains
                                          for port in SCHEMES.values()}
 
     def allows(self, site_id: str | None, url: str) -> bool:
@@ -57,8 +59,16 @@ class Confinement:
         if where is None:
             return False
         if site_id is None:
-            return any(where in allowed for allowed in self.allowed.values())
-        return where in self.allowed.get(site_id, ())
+            return any(_within(where, place) for places in self.allowed.values()
+                       for place in places)
+        return any(_within(where, place) for place in self.allowed.get(site_id, ()))
+
+
+def _within(where: tuple[str, int], place: tuple[str, int, bool]) -> bool:
+    (host, port), (domain, allowed_port, subdomains) = where, place
+    if port != allowed_port:
+        return False
+    return covers(domain, host) if subdomains else host == domain
 
 
 def check_start_url(url: str) -> None:

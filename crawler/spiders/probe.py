@@ -38,7 +38,7 @@ class ProbeSpider(scrapy.Spider):
 
     def _request(self, site: Site, url: str, role: str, callback) -> scrapy.Request:
         base = self.bases.get(site.id)
-        fetch = rebase_url(url, base) if base and site.owns(url) else url
+        fetch = rebase_url(url, base) if base and site.names_host(url) else url
         return scrapy.Request(fetch, callback=callback, errback=self.on_error, dont_filter=True,
                               meta={"site": site.id, "role": role, "public_url": url})
 

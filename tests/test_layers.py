@@ -53,7 +53,8 @@ RULES = {
     "pages (HTML to Article)": (("crawler.pages",),
                                 ("crawler.pages", "crawler.items", "crawler.sites.registry",
                                  "pipelines")),
-    "site registry (data)": (("crawler.sites.registry",), ("crawler.items",)),
+    "site registry (data)": (("crawler.sites.registry", "crawler.sites.domains"),
+                             ("crawler.items", "crawler.sites.domains")),
     "item": (("crawler.items",), ()),
 }
 

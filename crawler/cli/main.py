@@ -65,7 +65,8 @@ def add_crawl_args(p):
                    help="serve the site's rules from another origin (mirror, archive, local "
                         "server); with several sites: ID=URL,ID=URL")
     p.add_argument("--start-url", metavar="URL",
-                   help="crawl an unregistered site from this page with the generic extractor")
+                   help="crawl an unregistered site from this page with the generic extractor "
+                        "(its host and subdomains, on its port)")
     p.add_argument("--listing-depth", type=int, default=0, metavar="N",
                    help="listing pages walked per start page, pagination included (default: the "
                         "site's urls.max_listing_pages, 5)")

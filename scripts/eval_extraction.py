@@ -56,6 +56,7 @@ from crawler.pages import NoArticle, extract_article  # noqa: E402
 from crawler.pages.dates import parse_any, parse_printed  # noqa: E402
 from crawler.sites.registry import Site, site_for_url  # noqa: E402
 from crawler.spiders.discovery import listing_links  # noqa: E402
+from crawler.spiders.traps import canonical_url  # noqa: E402
 
 EXTRACTORS = ("rules", "generic", "trafilatura")
 FLOORS_FILE = ROOT / "tests" / "quality_floors.json"
@@ -347,8 +348,10 @@ class LinkScore:
 
 
 def _link_key(url: str) -> str:
-    """http/https and www. are the same page."""
-    return re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
+    """http/https and www. are the same page, and so are URLs the crawl cleans to one
+    (crawler.spiders.traps.canonical_url: tracking and session parameters go; gold keeps a
+    link as the page writes it, "?utm_source=..." included)."""
+    return re.sub(r"^https?://(www\.)?", "", canonical_url(url)).rstrip("/")
 
 
 def score_listing(page: RealPage, rules: bool = False) -> LinkScore:

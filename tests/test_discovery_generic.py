@@ -88,6 +88,9 @@ def test_rule_free_discovery_on_real_listing_pages(name):
     ("https://a.vn/chinhtri/item/35815802-nguyen-thu-tuong-tu-tran.html", True),
     ("https://a.vn/tin-tuc/12345-gia-lua-tang-manh", True),
     ("https://a.vn/tin-tuc/2025-gia-lua", False),
+    # a long id (a timestamp) followed by short section codes; the section page "-c147"
+    ("https://a.vn/cuoc-do-bo-cua-oto-nhap-khau-20180318080434284p6c95.news", True),
+    ("https://a.vn/chung-khoan-c147.htm", False),
 ])
 def test_article_url_shapes(url, article):
     assert discovery.looks_like_article(url) is article
@@ -291,6 +294,21 @@ def test_a_ui_toolkit_tab_panel_is_no_widget_box():
     articles = _main_list(page)
     assert articles[:10] == _links([100, 101, 102, 103, *range(200, 206)])
     assert not set(_links([901, 902, 903])) & set(articles[:10])
+
+
+def test_columns_the_template_numbers_sidebar_1_and_sidebar_2_are_the_layout():
+    """A top row whose two columns are "sidebar_1" (the lead slider) and "sidebar_2" (the
+    newest stories): the word names every column, so it tells none apart. Two numbered
+    sidebars beside an unnamed content column stay sidebars."""
+    row = (f'<section class="row"><div class="sidebar_1">{_headlines(range(100, 104))}</div>'
+           f'<div class="sidebar_2"><ul>{_headlines(range(104, 107))}</ul></div></section>')
+    picks = f'<section class="picks">{_headlines([900, 901, 902])}</section>'
+    articles = _main_list(f"<body>{row}{picks}</body>")
+    assert articles[:7] == _links(range(100, 107))
+    flanked = (f'<div class="row"><div class="sidebar-1"><ul>{_headlines([901, 902, 903])}</ul>'
+               f'</div><div class="content">{_headlines(range(100, 106))}</div>'
+               f'<div class="sidebar-2"><ul>{_headlines([904, 905, 906])}</ul></div></div>')
+    assert _main_list(f"<body>{flanked}</body>") == _links(range(100, 106))
 
 
 def test_a_side_box_beside_the_main_column_stays_out():

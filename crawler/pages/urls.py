@@ -19,6 +19,7 @@ _ARTICLE_SHAPES = [re.compile(p) for p in (
     r"/\d{4}/\d{1,2}/\d{1,2}/[^/]+",        # date paths
     r"/\d{4}/\d{1,2}/[a-z0-9]+([-_][a-z0-9]+){2,}",   # /2012/11/a-slug-of-words (WordPress and others)
     r"[-_/]\d{8,}" + _EXT,                   # ...-20250612.html, /2495349
+    r"-\d{8,}([a-z]{1,3}\d{1,6}){1,3}" + _EXT,  # -20180317084043616p145c151.news: id + codes
     r"/[a-z0-9]+(-[a-z0-9]+){3,}/\d{5,}" + _EXT,  # /long-slug/1503344/, /long-slug/151141.htm
     r"/\d{5,}/-?[a-z0-9]+(-[a-z0-9]+){2,}-?" + _EXT,  # /Tin-tuc/Xa-hoi/896032/slug, /95/64112/slug/
     r"/\d{5,}-[a-z0-9]+(-[a-z0-9]+){2,}" + _EXT,  # /item/35815802-slug.html, Joomla's /12345-alias

@@ -350,13 +350,38 @@ def in_side_block(anchor, lists=frozenset()) -> bool:
         teaser = node.tag in ("header", "footer") and any(
             a.tag == "article" for a in ancestors[i + 1:])
         label = _box_label(node)
-        if (node.tag in _SIDE_TAGS and not teaser) or _SIDE_BLOCK.search(label):
+        if node.tag in _SIDE_TAGS and not teaser:
+            return True
+        if _SIDE_BLOCK.search(label) and not _numbered_column(node, label):
             return True
         if _UTILITY_BLOCK.search(label) and node not in lists:
             return True
         if _RIGHT_COLUMN.search(label) and not _grid_half(node):
             return True
     return False
+
+
+_NUMBERED_SIDE = re.compile(r"(?:^|[\s_-])(sidebar|aside|widget|block)[_-]?(\d+)(?=[\s_-]|$)")
+
+
+def _numbered_column(node, label: str) -> bool:
+    """One of a row's columns that the template numbers with a side word ("sidebar_1",
+    "sidebar_2"): every sibling holding links carries that word with a number of its own, so
+    the word names the layout, not a side box: one of the columns holds the main list. (Two
+    numbered sidebars beside an unnamed content column stay sidebars.)"""
+    match = _NUMBERED_SIDE.search(label)
+    if match is None:
+        return False
+    word, numbers = match.group(1), {match.group(2)}
+    siblings = [s for s in (*node.itersiblings(preceding=True), *node.itersiblings())
+                if isinstance(s.tag, str) and s.find(".//a") is not None]
+    for sibling in siblings:
+        own = [m.group(2) for m in _NUMBERED_SIDE.finditer(_box_label(sibling))
+               if m.group(1) == word]
+        if not own:
+            return False
+        numbers.add(own[0])
+    return bool(siblings) and len(numbers) == len(siblings) + 1
 
 
 def _grid_half(node) -> bool:

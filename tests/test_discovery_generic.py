@@ -117,6 +117,20 @@ def test_an_id_opening_the_slug_is_an_id_so_id_less_slugs_are_sections():
     assert "https://a.vn/thegioi/cua-so-the-gioi.html" not in articles and len(articles) == 5
 
 
+def test_a_number_opening_a_slug_is_no_id_where_the_articles_end_in_theirs():
+    """Topic pages titled with a number ("/chuyen-de/230000-ty-lam-duong-bo-cao-toc", 230,000
+    billion) pass the id-first shape; beside articles ending in their id they are topics."""
+    stories = "".join(f'<li><a href="/quan-su/tin-so-{n}-ve-quoc-phong-329{n}/">'
+                      f"{HEADLINE.format(n=n)}</a></li>" for n in range(1000, 1005))
+    topics = "".join(f'<li><a href="/chuyen-de/{n}0000-ty-lam-duong-bo-cao-toc">{n}0.000 tỷ '
+                     f'làm đường bộ cao tốc Bắc Nam</a></li>' for n in (23, 10))
+    page = f"<main><ul>{stories}{topics}</ul></main>"
+    site = rule_free("https://a.vn/")
+    articles, _ = discovery.listing_links(page, "https://a.vn/", site, site.owns)
+    assert articles == [f"https://a.vn/quan-su/tin-so-{n}-ve-quoc-phong-329{n}/"
+                        for n in range(1000, 1005)]
+
+
 def test_id_less_slugs_are_sections_when_the_page_has_ids():
     page = """<main>
       <a href="/tin-a-20260307075519174.htm">A</a><a href="/tin-b-20260307075519175.htm">B</a>

@@ -25,6 +25,7 @@ _ARTICLE_SHAPES = [re.compile(p) for p in (
     r"/\d{5,}-[a-z0-9]+(-[a-z0-9]+){2,}" + _EXT,  # /item/35815802-slug.html, Joomla's /12345-alias
     r"/[a-z0-9]+([-_][a-z0-9]+){3,}\.html?$",  # long slug .html (the weakest shape)
 )]
+_ID_FIRST = _ARTICLE_SHAPES[-2]              # the id opening the slug
 _FILE = re.compile(r"\.(jpe?g|png|gif|webp|svg|bmp|pdf|docx?|xlsx?|pptx?|zip|rar|mp[34]|m4a|"
                    r"avi|mov|webm|xml|rss|json|js|css)$", re.I)
 # A whole path segment naming a non-article page; "tag-..." slugs too, but not "video-..."
@@ -68,6 +69,15 @@ def is_article_url(url: str, site: Site) -> bool:
     if site.is_denied(url) or NOT_ARTICLE.search(urlsplit(url).path) or _FILE.search(urlsplit(url).path):
         return False
     return site.is_article_url(url) if site.urls.article else looks_like_article(url)
+
+
+def id_first_only(url: str) -> bool:
+    """The URL's only id is a number opening its slug ("/35815802-slug.html"): an id on
+    sites whose articles are named so, a number of the title ("/230000-ty-lam-duong")
+    where the site's articles carry their id elsewhere (discovery weighs the page's links)."""
+    parts = urlsplit(url)
+    return bool(_ID_FIRST.search(parts.path)) and not query_id(parts.query) and not any(
+        p.search(parts.path) for p in _ARTICLE_SHAPES[:-1] if p is not _ID_FIRST)
 
 
 def has_id(url: str) -> bool:

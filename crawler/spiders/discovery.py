@@ -32,7 +32,8 @@ from lxml import etree
 
 from crawler.pages.dates import localize, parse_iso
 from crawler.pages.html_text import element_text, parse_html
-from crawler.pages.urls import NOT_ARTICLE, has_id, is_article_url, looks_like_article
+from crawler.pages.urls import (NOT_ARTICLE, has_id, id_first_only, is_article_url,
+                                looks_like_article)
 from crawler.sites.registry import Site
 from crawler.spiders.traps import canonical_url
 
@@ -317,11 +318,16 @@ def _group_weight(group: list, side) -> float:
 
 def _dominant_shape(found: list) -> list:
     """Drop id-less slug links when most links carry an id: they are sections or topics
-    ("/xe/tu-van-mua-xe.htm" beside "...-20260307075519174.htm")."""
+    ("/xe/tu-van-mua-xe.htm" beside "...-20260307075519174.htm"). Likewise a number opening
+    a slug is no id when most ids stand elsewhere: "/chuyen-de/230000-ty-lam-duong" (a topic
+    titled "230,000 billion") beside ".../slug-3296398/"."""
     urls = {url for _, url in found}
     with_id = {url for url in urls if has_id(url)}
     if len(with_id) * 2 < len(urls):
         return found
+    leading = {url for url in with_id if id_first_only(url)}
+    if len(leading) * 2 < len(with_id):
+        with_id -= leading
     return [(a, url) for a, url in found if url in with_id]
 
 

@@ -367,7 +367,7 @@ def in_side_block(anchor, lists=frozenset()) -> bool:
     return False
 
 
-_NUMBERED_SIDE = re.compile(r"(?:^|[\s_-])(sidebar|aside|widget|block)[_-]?(\d+)(?=[\s_-]|$)")
+_NUMBERED_SIDE = re.compile(r"(?:^|[\s_-])(sidebar|aside|widget)[_-]?(\d+)(?=[\s_-]|$)")
 
 
 def _numbered_column(node, label: str) -> bool:
@@ -376,8 +376,8 @@ def _numbered_column(node, label: str) -> bool:
     the word names the layout, not a side box: one of the columns holds the main list. (Two
     numbered sidebars beside an unnamed content column stay sidebars.)"""
     match = _NUMBERED_SIDE.search(label)
-    if match is None:
-        return False
+    if match is None or _SIDE_BLOCK.search(_NUMBERED_SIDE.sub(" ", label)):
+        return False                    # no numbered column, or another side word too
     word, numbers = match.group(1), {match.group(2)}
     siblings = [s for s in (*node.itersiblings(preceding=True), *node.itersiblings())
                 if isinstance(s.tag, str) and s.find(".//a") is not None]

@@ -95,7 +95,8 @@ def _schema() -> str:
 
 def _policies() -> str:
     sections = ["## Text policies\n"]
-    for module, title in (("pipelines.normalize", "Normalisation"), ("pipelines.tokenize", "Word segmentation")):
+    for module, title in (("pipelines.normalize", "Normalisation"), ("crawler.pages.dates", "Dates"),
+                          ("pipelines.tokenize", "Word segmentation")):
         sections.append(f"### {title} (`{module}`)\n\n{module_docstring(module)}\n")
     return "\n".join(sections)
 

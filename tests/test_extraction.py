@@ -94,6 +94,63 @@ def test_vietnamese_calendar_dates(raw, expected, clock):
     assert has_clock(raw) is clock
 
 
+@pytest.mark.parametrize("raw, expected", [
+    ("Cập nhật thứ hai, ngày 24/12/12 11:05 tối", datetime(2012, 12, 24, 23, 5)),
+    ("Cập nhật thứ sáu, ngày 30/11/12 04:00 chiều", datetime(2012, 11, 30, 16, 0)),
+    ("10:15 sáng 05/06/2025", datetime(2025, 6, 5, 10, 15)),
+    ("11:30 trưa 05/06/2025", datetime(2025, 6, 5, 11, 30)),
+    ("12:30 trưa 05/06/2025", datetime(2025, 6, 5, 12, 30)),
+    ("11:30 đêm 05/06/2025", datetime(2025, 6, 5, 23, 30)),
+    ("1:00 đêm 05/06/2025", datetime(2025, 6, 5, 1, 0)),
+    ("Published on 03-08-2011  01:00 AM", datetime(2011, 8, 3, 1, 0)),
+])
+def test_two_digit_years_and_parts_of_the_day(raw, expected):
+    # Pages from before 2013 print "dd/mm/yy" and "chiều"/"tối" instead of PM
+    assert parse_printed(raw) == expected.replace(tzinfo=VN)
+
+
+def test_a_two_digit_year_never_beats_a_four_digit_date_and_needs_slashes():
+    assert parse_printed("Số 12/5/24 ra ngày 03/06/2025") == datetime(2025, 6, 3, tzinfo=VN)
+    assert parse_printed("1.000/20/12") is None and parse_printed("12-05-24") is None
+
+
+def _undeclared_page(dateline: str, after_body: str = "") -> str:
+    return ("<html><head><title>Nông dân thu hoạch lúa</title></head><body>"
+            "<div class='top'><span>Hôm nay 10:00 01/01/2026</span></div>"
+            "<h1>Nông dân thu hoạch lúa</h1><div class='byline'>" + dateline + "</div>"
+            "<div class='content'><p>" + "Bà con nông dân trong xã đang thu hoạch lúa. " * 20
+            + "</p>" + after_body + "</div></body></html>")
+
+
+def test_a_dateline_no_class_names_under_the_headline_dates_an_undeclared_page():
+    article = extract_article(_undeclared_page("Published on 03-08-2011  01:00 AM\n  Số lần "
+                                               "xem: 169"), "https://baothu.vn/nong-dan-post88.html")
+    assert article.published_at == datetime(2011, 8, 3, 1, 0, tzinfo=VN)
+    assert article.published_raw == "03-08-2011 01:00 AM"
+
+
+def test_dates_after_the_body_or_in_links_do_not_date_the_article():
+    # a related story's date (a link) and a comment's date (after the body) are not its date
+    page = _undeclared_page("<a href='/khac-post9.html'>Tin khác 02/02/2020 10:00</a>",
+                            "<p>Bình luận lúc 05/05/2021 08:00</p>")
+    article = extract_article(page, "https://baothu.vn/nong-dan-post88.html")
+    assert article.published_at is None
+
+
+@pytest.mark.parametrize("path, menu, expected", [
+    ("/giai-tri/can-lo-lo-20121225.htm", "<a href='/giai-tri.htm'>Giải trí</a>", "Giải trí"),
+    ("/xa-hoi/moi-nga-duong/a293004.html",
+     "<a href='/doi-song/xa-hoi.html'>Xã hội</a><a href='/doi-song.html'>Đời sống</a>", "Xã hội"),
+    ("/xa-hoi/moi-nga-duong/a293004.html", "<a href='https://other.vn/xa-hoi/'>Xã hội</a>", None),
+    ("/nong-dan-post88.html", "<a href='/nong-dan-post88.html'>Nông dân</a>", None),
+])
+def test_the_section_in_the_url_is_named_by_the_pages_own_links(path, menu, expected):
+    page = ("<html><head><title>Nông dân thu hoạch lúa</title></head><body><nav>" + menu
+            + "</nav><h1>Nông dân thu hoạch lúa</h1><div class='content'><p>"
+            + "Bà con nông dân trong xã đang thu hoạch lúa. " * 20 + "</p></div></body></html>")
+    assert extract_article(page, "https://baothu.vn" + path).category == expected
+
+
 FETCHED = datetime(2025, 6, 20, 10, 0, tzinfo=VN)
 
 

@@ -13,13 +13,14 @@ from crawler.pages import generic
 from crawler.pages.captions import caption_nodes, is_photo_story
 from crawler.pages.bylines import author_name, is_publisher, looks_like_byline, split_byline
 from crawler.pages.dates import (clean_printed, has_clock, is_date_line, parse_any, parse_iso,
-                                 parse_printed)
+                                 parse_printed, without_label)
 from crawler.pages.page_kind import listing_reason
 from crawler.pages.html_text import (element_lines, element_text, parse_page, remove_element,
                                      text_key)
 from crawler.pages.metadata import (canonical_url, first_time_element, json_ld_article,
                                     json_ld_objects, ld_author, ld_breadcrumb, meta, meta_all,
-                                    printed_author_texts, printed_breadcrumb, printed_date_texts)
+                                    printed_author_texts, printed_breadcrumb, printed_date_texts,
+                                    section_from_url)
 from crawler.sites.registry import Site
 
 class NoArticle(Exception):
@@ -225,11 +226,34 @@ class ArticlePage:
                 yield element_text(node)
 
     def first_printed_date(self) -> tuple:
-        """For pages declaring no date: the first printed date that has a time of day."""
+        """For pages declaring no date: the first printed date that has a time of day, in
+        an element named for dates, else the dateline between the headline and the body."""
         for text in printed_date_texts(self.tree):
             when = parse_printed(text, now=self.fetched_at)
             if when and has_clock(text):
                 return when, clean_printed(text)
+        return self.dateline_under_headline()
+
+    def dateline_under_headline(self) -> tuple:
+        """A short unlinked text with a date and a time after the <h1> printing the title,
+        before the first paragraph of body length ("Published on 03-08-2011 01:00 AM" in
+        an unnamed block): later dates belong to comments and related stories."""
+        title = text_key(self.title())
+        heading = next((h for h in self.tree.iter("h1") if text_key(element_text(h)) == title),
+                       None) if title else None
+        if heading is None:
+            return None, None
+        for node in heading.xpath("following::*"):
+            text = (node.text or "").strip()
+            if _starts_body(node, text):
+                break
+            if not text or node.xpath(_LINK_OR_CODE):
+                continue
+            for line in (line.strip() for line in text.splitlines()):
+                when = parse_printed(line, now=self.fetched_at) if len(line) <= DATE_TEXT_MAX \
+                    else None
+                if when and has_clock(line):
+                    return when, clean_printed(without_label(line))
         return None, None
 
     def category(self) -> str | None:
@@ -238,7 +262,8 @@ class ArticlePage:
             section = section[0] if section else None
         return (self.select_text("category") or ld_breadcrumb(self.ld_objects, self.url_fetched)
                 or meta(self.tree, "article:section") or section
-                or printed_breadcrumb(self.tree, self.title()))
+                or printed_breadcrumb(self.tree, self.title())
+                or section_from_url(self.tree, self.url_fetched, self.same_site))
 
     def tags(self) -> list[str]:
         tags = ([element_text(n) for n in self.select("tags")]
@@ -276,6 +301,15 @@ class ArticlePage:
 
 EDGE_LINES = 2      # a line printing only a date is furniture within this many of either end
 DATE_TEXT_MAX = 80  # characters of a printed date line ("Cập nhật thứ hai, ngày 24/12/12 11:05 tối")
+BODY_PARAGRAPH_WORDS = 30   # a paragraph this long is the body: the dateline is above it
+_LINK_OR_CODE = "ancestor-or-self::*[self::a or self::script or self::style or self::option]"
+
+
+def _starts_body(node, own_text: str) -> bool:
+    """The node is a paragraph of body length (its own text, or a <p>'s whole text)."""
+    if len(own_text.split()) >= BODY_PARAGRAPH_WORDS:
+        return True
+    return node.tag == "p" and len(node.text_content().split()) >= BODY_PARAGRAPH_WORDS
 
 
 def _without_repeats(lines: list[str], title: str | None, lead: str | None) -> list[str]:

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import html
 import json
-from urllib.parse import urljoin, urldefrag
+import re
+from collections import Counter
+from urllib.parse import urljoin, urldefrag, urlsplit
 
 from crawler.pages.html_text import element_text, text_key
 
 HOME_NAMES = {"trang chủ", "home", "trang nhất"}
+HOME_KEYS = {text_key(name) for name in HOME_NAMES}
 
 
 def meta(tree, *names: str) -> str | None:
@@ -148,3 +151,27 @@ def printed_breadcrumb(tree, title: str | None = None) -> str | None:
         if named:
             return named[-1]
     return None
+
+
+_SECTION_SLUG = re.compile(r"[a-z][a-z-]*[a-z]")     # "giai-tri", "xa-hoi": not ids or dates
+
+
+def section_from_url(tree, page_url: str, same_site) -> str | None:
+    """The section an article's URL files it under, named as the page's own links name it:
+    /giai-tri/<story>.htm is in the section a link to /giai-tri.htm (or .../xa-hoi.html,
+    /xa-hoi/) calls "Giải trí". The name most of those links print wins (menus repeat it)."""
+    segments = [s for s in urlsplit(page_url).path.split("/") if s]
+    if len(segments) < 2 or not _SECTION_SLUG.fullmatch(segments[0]):
+        return None
+    names = Counter()
+    for link in tree.iter("a"):
+        href = link.get("href")
+        if not href or not same_site(urljoin(page_url, href)):
+            continue
+        path = [s for s in urlsplit(urljoin(page_url, href)).path.split("/") if s]
+        if not path or path[-1].rsplit(".", 1)[0] != segments[0]:
+            continue
+        name = element_text(link)
+        if name and len(name.split()) <= SECTION_MAX_WORDS and text_key(name) not in HOME_KEYS:
+            names[name] += 1
+    return names.most_common(1)[0][0] if names else None

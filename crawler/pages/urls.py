@@ -65,8 +65,14 @@ def query_id(query: str) -> bool:
     return False
 
 
+def never_article(url: str, site: Site) -> bool:
+    """Denied by the site, a tag/author/search/video page, or a file."""
+    path = urlsplit(url).path
+    return site.is_denied(url) or bool(NOT_ARTICLE.search(path) or _FILE.search(path))
+
+
 def is_article_url(url: str, site: Site) -> bool:
-    if site.is_denied(url) or NOT_ARTICLE.search(urlsplit(url).path) or _FILE.search(urlsplit(url).path):
+    if never_article(url, site):
         return False
     return site.is_article_url(url) if site.urls.article else looks_like_article(url)
 
@@ -84,3 +90,66 @@ def has_id(url: str) -> bool:
     """The URL carries an id or a date (every shape but the id-less slug)."""
     parts = urlsplit(url)
     return any(p.search(parts.path) for p in _ARTICLE_SHAPES[:-1]) or query_id(parts.query)
+
+
+# -- URL templates learned from one page -----------------------------------------------------
+# A CMS names all its articles alike. Where no shape above knows a site's article URLs, the
+# links a page names with headlines show it: many of them share one template with an id in it.
+_ID_RUN = re.compile(r"\d{4,}")
+_YEAR = re.compile(r"(19[89]|20[0-4])\d")      # "2016-2017" names a season, not an item
+_SMALL_NUMBER = re.compile(r"\d+")
+_WORD_RUN = re.compile(r"[a-z]+")
+LEARN_MIN_URLS = 6           # distinct headline links sharing a template to trust it
+
+
+def url_template(url: str) -> str:
+    """The URL's path as a template: folders holding letters are one 'S' however many
+    ("/xe/", "/the-gioi/chau-a/", "/olympic-2021/"), numbers '#' when an id (four digits or
+    more, years 'Y'), else '9'; the last segment is its slug ('W', words and numbers alike),
+    its trailing id with any letter codes, and its extension: "/thoi-su/mot-hai-2024/123456.htm"
+    and "/xe/gia-xe/bon-nam/654321.htm" are both "S/#.htm", "/a-b-c-n2021080220.htm" "W-w#.htm"."""
+    path = urlsplit(url).path.lower().strip("/")
+    *folders, last = path.split("/") if path else [""]
+    shape = "".join("S/" if re.search("[a-z]", folder) else _numbers(folder) + "/"
+                    for folder in folders)
+    shape = re.sub(r"(S/)+", "S/", shape)
+    ext = re.search(r"\.[a-z]{2,5}$", last)
+    stem = last[:ext.start()] if ext else last
+    tail = _TAIL_ID.search(stem)
+    if tail and _YEAR.fullmatch(tail.group("id")):
+        tail = None                                 # "...-nam-2018": a year ends the title
+    slug = stem[:tail.start()] if tail else stem
+    head = _HEAD_ID.match(slug)                     # "/35815802-slug.html"
+    slug = slug[head.end():] if head else slug
+    slug = "W" if re.search("[a-z]", slug) and re.search("[-_]", slug) else \
+        _WORD_RUN.sub("w", _numbers(slug))
+    if head:
+        slug = _numbers(head.group()) + slug
+    if tail:
+        slug += _WORD_RUN.sub("w", _numbers(tail.group()))
+    return shape + slug + (ext.group() if ext else "")
+
+
+_HEAD_ID = re.compile(r"\d{5,}[-_](?=[a-z])")
+# the id ending the last segment, with the letter codes CMSs put around it: "-c46a508182",
+# "-n20210802204900628", "-20180317084043616p145c151", "-39853-13" (id, then section number)
+_TAIL_ID = re.compile(r"[-_]?[a-z]{0,3}(?P<id>\d{4,})(?:[a-z]{1,3}\d{1,6}){0,3}(?:[-_]\d{1,3})?$")
+
+
+def _numbers(text: str) -> str:
+    """Years 'Y', ids '#' (five digits or more) or '#4' (four: an event's or a season's number
+    beside six-digit article ids is another kind of page), other numbers '9'."""
+    text = _ID_RUN.sub(lambda m: "Y" if _YEAR.fullmatch(m.group())
+                       else "#" if len(m.group()) > 4 else "#4", text)
+    return re.sub(r"(?<!#)\d+", "9", text)
+
+
+def learned_templates(urls, min_urls: int = LEARN_MIN_URLS) -> set[str]:
+    """Templates that at least `min_urls` distinct URLs share (the URLs: a page's headline
+    links that no known shape recognised) holding an id of five digits or more, or a slug
+    and a shorter id ("/livescore/.../ltd1156.html", no slug, short id: a results page)."""
+    counts: dict[str, set] = {}
+    for url in urls:
+        counts.setdefault(url_template(url), set()).add(url)
+    return {t for t, members in counts.items() if len(members) >= min_urls
+            and ("W" in t and "#" in t or re.search(r"#(?!4)", t))}

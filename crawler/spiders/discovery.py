@@ -6,7 +6,10 @@ A site with URL rules (`[urls] article`, `article_links` selectors) is read by i
 A site without them is read rule-free, by URL shape and page structure:
 
 - a link is an article when its URL looks like one (slug + numeric id, -post123.html,
-  .chn, date paths) and is not a tag, author, video, gallery or print page;
+  .chn, date paths) and is not a tag, author, video, gallery or print page; or when its URL
+  has a template (sections, slug, id) with an id that six or more of the page's headline
+  links share: a CMS names all its articles alike, so a shape nobody listed is learned from
+  the page (sitemaps likewise, from their own URLs);
 - on a listing page only the main list counts: links in the header, menus, footer,
   sidebars and "most read" boxes are left out, and so is everything after the list's
   pagination (other sections' boxes, long-form strips);
@@ -33,7 +36,8 @@ from lxml import etree
 from crawler.pages.dates import localize, parse_iso
 from crawler.pages.html_text import element_text, parse_html
 from crawler.pages.urls import (NOT_ARTICLE, has_id, id_first_only, is_article_url,
-                                looks_like_article)
+                                learned_templates, looks_like_article, never_article,
+                                url_template)
 from crawler.sites.registry import Site
 from crawler.spiders.traps import canonical_url
 
@@ -137,10 +141,12 @@ def _rule_links(tree, page_url: str, site: Site, on_site) -> list[str]:
 
 def main_list_links(tree, page_url: str, site: Site, on_site) -> list[str]:
     """Rule-free: the article links of the page's main list, in page order."""
-    found = [(a, url) for a in tree.xpath("//a[@href]")
+    links = [(a, url) for a in tree.xpath("//a[@href]")
              if (url := _resolve(a.get("href"), page_url)) and on_site(url)
-             and is_article_url(url, site)]
-    found = _dominant_shape(_with_headlines(found))
+             and not never_article(url, site)]
+    learned = _learned_shape(links)
+    found = [(a, url) for a, url in links if url in learned or looks_like_article(url)]
+    found = _dominant_shape(_with_headlines(found), learned)
     side = _side_check(found)
     kept = [(a, url) for a, url in found if not side(a)]
     kept = _with_boxes_beside_lead(found, kept, side)
@@ -316,13 +322,23 @@ def _group_weight(group: list, side) -> float:
     return sum(words.values()) * (0.5 if _mostly_side(group, side) else 1.0)
 
 
-def _dominant_shape(found: list) -> list:
+def _learned_shape(links: list) -> set[str]:
+    """URLs of an article shape no rule knows, learned from this page: the templates that
+    many links named with headlines share, with an id in them (urls.learned_templates);
+    every link of such a template, image links of the same cards included."""
+    unknown = [(a, url) for a, url in links if not looks_like_article(url)]
+    named = {url for a, url in unknown if _headline_words(a) >= MIN_HEADLINE_WORDS}
+    templates = learned_templates(named)
+    return {url for _, url in unknown if url_template(url) in templates}
+
+
+def _dominant_shape(found: list, learned: set[str] = frozenset()) -> list:
     """Drop id-less slug links when most links carry an id: they are sections or topics
     ("/xe/tu-van-mua-xe.htm" beside "...-20260307075519174.htm"). Likewise a number opening
     a slug is no id when most ids stand elsewhere: "/chuyen-de/230000-ty-lam-duong" (a topic
     titled "230,000 billion") beside ".../slug-3296398/"."""
     urls = {url for _, url in found}
-    with_id = {url for url in urls if has_id(url)}
+    with_id = {url for url in urls if url in learned or has_id(url)}
     if len(with_id) * 2 < len(urls):
         return found
     leading = {url for url in with_id if id_first_only(url)}
@@ -635,6 +651,17 @@ def sitemap_links(body: bytes, sitemap_url: str) -> tuple[list[Link], list[str]]
         elif loc and kind == "url":
             pages.append(Link(loc, date))
     return pages, children
+
+
+def sitemap_articles(pages: list[Link], site: Site, on_site) -> list[Link]:
+    """A sitemap's article pages: those of an article shape, and on a site without URL rules
+    also those of a template with an id that many of its URLs share (sitemaps list a CMS's
+    articles by the hundred, its sections without ids: urls.learned_templates)."""
+    pages = [p for p in pages if on_site(p.url) and not never_article(p.url, site)]
+    learned = learned_templates(p.url for p in pages if not looks_like_article(p.url)) \
+        if rule_free(site) else set()
+    return [p for p in pages if is_article_url(p.url, site)
+            or (learned and url_template(p.url) in learned)]
 
 
 def robots_sitemaps(robots_txt: str) -> list[str]:

@@ -202,7 +202,7 @@ class NewsSpider(scrapy.Spider):
             return
         for url in children:
             yield self.request(site, url, self.parse_sitemap, kind="sitemap")
-        links = [p for p in pages if self.on_site(site, p.url) and discovery.is_article_url(p.url, site)]
+        links = discovery.sitemap_articles(pages, site, lambda url: self.on_site(site, url))
         yield from self.article_requests(site, links, self.public_url(site, response.url))
 
     # -- rule-free discovery: sitemaps from robots.txt, declared or common feeds ------------

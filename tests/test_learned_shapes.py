@@ -7,9 +7,11 @@ import importlib.util
 import re
 import sys
 
+import pandas as pd
 import pytest
 
-from conftest import ROOT, load_eval_extraction
+from conftest import LOCAL, ROOT, load_eval_extraction, run_cli
+from crawler.demo.server import serve_site
 from crawler.pages.urls import learned_templates, looks_like_article, url_template
 from crawler.sites.registry import Site, UrlRules
 from crawler.spiders import discovery
@@ -102,3 +104,31 @@ def test_main_lists_are_found_with_every_known_shape_of_their_urls_switched_off(
     assert int(figures["pages"]) >= 40
     assert float(figures["recall_mean"]) >= 0.95 and int(figures["below_095"]) <= 2
     assert float(figures["non_article"]) <= 0.01
+
+
+# -- a crawl of a site whose article URLs have a shape nobody listed -------------------------
+PARAGRAPH = ("Theo báo cáo của ủy ban nhân dân huyện, trong năm qua địa phương đã huy động "
+             "nhiều nguồn lực để phát triển kinh tế, chăm lo đời sống người dân vùng sâu, "
+             "vùng xa và giữ vững an ninh trật tự trên địa bàn. ")
+
+
+def _article_page(title: str, n: int) -> str:
+    body = "".join(f"<p>Đoạn {k} của bài số {n}: {PARAGRAPH}</p>" for k in range(5))
+    return (f"<html><head><title>{title}</title></head><body><h1>{title}</h1>"
+            f"<div class='meta'>0{1 + n % 9}/06/2025 08:30</div><div class='body'>{body}</div>"
+            "</body></html>")
+
+
+def test_a_crawl_of_a_site_whose_article_urls_no_shape_knows_ends_with_its_articles(tmp_path):
+    site = tmp_path / "site"
+    paths = [f"/doc/xa-hoi/tin-so-{n}-mot-hai-ba_q{4412000 + n}/" for n in range(8)]
+    for n, path in enumerate(paths):
+        folder = site / path.strip("/")
+        folder.mkdir(parents=True)
+        (folder / "index.html").write_text(_article_page(f"{HEADLINES[n]} {n}", n), "utf-8")
+    (site / "index.html").write_text(_listing(paths, []), "utf-8")
+    with serve_site(site) as server:
+        out = tmp_path / "corpus"
+        result = run_cli("crawl", "--start-url", server.base_url + "/", "--out", out, *LOCAL)
+        assert result.returncode == 0, result.stderr
+        assert sorted(pd.read_parquet(out).url) == sorted(server.base_url + p for p in paths)

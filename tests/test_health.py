@@ -70,3 +70,18 @@ def test_zero_yield_for_five_runs_warns():
     _, _, warnings = run(stats, ["a"], {"a": history(*[(0, {})] * 4)})
     assert warnings == ["possibly drifted: a gave no new article in 5 runs"]
     assert run(stats, ["a"], {"a": history((0, {}), (3, {}), (0, {}), (0, {}))})[2] == []
+
+
+def test_a_site_that_never_gave_an_article_page_is_partial_not_ok():
+    # a wrong start URL, or a site whose links discovery cannot read: pages answer, no article
+    stats = stats_for("a", new=0, pages=0)
+    reports = [SiteReport.from_stats(stats, "a")]
+    code, reason, _ = judge(stats, reports, {}, seen_sites=set())
+    assert code == EXIT_PARTIAL and "a: no article found (2 pages answered" in reason
+    # a quiet day of a site that gave articles before (on record, or in a past run) is fine
+    assert judge(stats, [SiteReport.from_stats(stats, "a")], {}, seen_sites={"a"})[0] == EXIT_OK
+    assert judge(stats, [SiteReport.from_stats(stats, "a")], {"a": history((4, {}))},
+                 seen_sites=set())[0] == EXIT_OK
+    # and so is a run stopped (--max-runtime) before it reached any article
+    stopped = {**stats, "finish_reason": "closespider_timeout"}
+    assert judge(stopped, [SiteReport.from_stats(stopped, "a")], {}, seen_sites=set())[0] == EXIT_OK

@@ -311,6 +311,11 @@ class SharedState(HarvestState):
         urls, hashes = super().saved_keys()
         return urls | self.shared.members("saved"), hashes | self.shared.members("hashes")
 
+    def sites_seen(self) -> None:
+        """Unknown here: another worker may have taken every article page of a site, so no
+        site is judged as never having given an article."""
+        return None
+
     def before_commit(self, rows: list[dict]) -> None:
         """Just before a file's rename: its articles become known as saved in Redis, so no
         other worker claims them again should this worker die before its lease is released

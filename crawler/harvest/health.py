@@ -54,8 +54,9 @@ class SiteReport:
                    requests_dropped=stats_under(stats, f"vnnews/requests_dropped/{site}/"),
                    fill_rates={f: round(filled.get(f, 0) / new, 3) for f in FILLED_FIELDS} if new else {})
 
-    def assess(self, history: list[tuple], stopped: bool = False) -> None:
-        """Set this site's status and its reason; `stopped`: the run ended before its end."""
+    def assess(self, history: list[tuple], stopped: bool = False, seen_before: bool = True) -> None:
+        """Set this site's status and its reason; `stopped`: the run ended before its end;
+        `seen_before`: the state holds an article page of this site from an earlier run."""
         if stopped and self.responses == 0 and not self.errors and \
                 set(self.requests_dropped) <= {"stopped"}:
             self.status_reason = f"{self.site}: not reached before the run stopped"
@@ -63,6 +64,16 @@ class SiteReport:
             self.status, self.status_reason = EXIT_FAILED, f"{self.site}: {self.silence()}"
         elif problem := self.problem(history):
             self.status, self.status_reason = EXIT_PARTIAL, problem
+        elif not stopped and not seen_before and self.never_gave_an_article(history):
+            self.status, self.status_reason = EXIT_PARTIAL, (
+                f"{self.site}: no article found ({self.responses} page{'' if self.responses == 1 else 's'} answered, none "
+                "linked an article page the crawler recognises; this site has never given one)")
+
+    def never_gave_an_article(self, history: list[tuple]) -> bool:
+        """The site answered but no article page was reached, now or in any recorded run:
+        a wrong start URL or a site discovery cannot read, not a quiet day."""
+        return self.article_pages == 0 and self.new_articles == 0 and \
+            not any(run[1] or run[2] for run in history)
 
     def silence(self) -> str:
         """Why a site gave no response at all."""
@@ -100,14 +111,17 @@ class SiteReport:
         return None
 
 
-def judge(stats: dict, reports: list[SiteReport], histories: dict[str, list]) -> tuple[int, str, list[str]]:
-    """(exit code, one-line reason, warnings); sets each report's status."""
+def judge(stats: dict, reports: list[SiteReport], histories: dict[str, list],
+          seen_sites: set[str] | None = None) -> tuple[int, str, list[str]]:
+    """(exit code, one-line reason, warnings); sets each report's status. `seen_sites`: sites
+    the state holds an article page of (None: every site)."""
     warnings = [f"possibly drifted: {r.site} gave no new article in {ZERO_YIELD_RUNS} runs"
                 for r in reports if r.new_articles == 0 and len(histories.get(r.site, [])) >= ZERO_YIELD_RUNS - 1
                 and all(h[1] == 0 for h in histories[r.site][:ZERO_YIELD_RUNS - 1])]
     stopped = stats.get("finish_reason") != "finished"
     for report in reports:
-        report.assess(histories.get(report.site, []), stopped)
+        report.assess(histories.get(report.site, []), stopped,
+                      seen_sites is None or report.site in seen_sites)
     return (*outcome(stats, reports), warnings)
 
 

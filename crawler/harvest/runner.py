@@ -290,7 +290,7 @@ def crawl(request: CrawlRequest, settings: Settings, state: HarvestState, shared
 def assess(request, run_id, stats, state, log_file) -> tuple[CrawlResult, list[SiteReport]]:
     reports = [SiteReport.from_stats(stats, s) for s in request.site_ids()]
     histories = {r.site: state.site_history(r.site) for r in reports}
-    code, reason, warnings = judge(stats, reports, histories)
+    code, reason, warnings = judge(stats, reports, histories, state.sites_seen())
     for report in reports:
         state.record_site_run(run_id, report.site, report.new_articles, report.article_pages,
                               report.no_text_pages, json.dumps(report.fill_rates))

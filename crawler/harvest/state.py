@@ -92,6 +92,10 @@ class HarvestState:
             "status = excluded.status, run_id = excluded.run_id, seen_at = excluded.seen_at "
             "WHERE excluded.status = 'saved'", (url, site, status, run_id, now()))
 
+    def sites_seen(self) -> set[str]:
+        """Sites with an article page on record (saved or dropped) from any run."""
+        return {row[0] for row in self.db.execute("SELECT DISTINCT site FROM seen_urls")}
+
     def seen_urls(self) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT url FROM seen_urls")}
 

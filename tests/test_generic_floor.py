@@ -336,6 +336,21 @@ def test_a_card_list_of_other_stories_inside_the_container_goes():
     assert "Another story" not in article.text and "Các tin khác" not in article.text
 
 
+def test_a_card_whose_headline_stands_beside_its_teaser_block_goes_whole():
+    # <tr><td><a>img</a><a>headline</a><p>teaser</p></td></tr>: the headline is in no leaf
+    # block, so it is found by its link's text, not by the block that prints it
+    rows = "".join(f'<tr><td><a href="/other-{n}-1234{n}.htm"><img src="/i{n}.jpg"></a>'
+                   f'<a href="/other-{n}-1234{n}.htm">Another story number {n} about the council '
+                   f'budget</a><p>A teaser of story {n}, two lines long, that the list prints '
+                   f'under its headline.</p></td></tr>' for n in range(4))
+    html = (f"<html><head><title>Council extends evening buses</title></head><body><div>"
+            f"<h1>Council extends evening buses</h1>{body(*PARAGRAPHS)}<table><tbody>{rows}"
+            f"</tbody></table></div></body></html>")
+    article = extract_article(html, "https://example.com/news/buses-2009-11.html")
+    assert "Another story" not in article.text and "A teaser" not in article.text
+    assert article.text.splitlines()[-3:] == PARAGRAPHS
+
+
 def test_list_items_of_prose_citing_a_source_mid_sentence_are_no_card_list():
     from crawler.pages.link_lists import card_lists
     items = "".join(f"<li>{p} <a href='/source-{n}.html'>The council report number {n} "

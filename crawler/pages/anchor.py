@@ -63,9 +63,13 @@ def anchor(lines: list[str], tree, known: dict[int, object] | None = None) -> An
         return Anchored(lines)
     order = {node: i for i, node in enumerate(container.iter())}
     navigation = navigation_keys(tree) if len(located) < len(lines) else set()
-    skipped = link_list_blocks(blocks, order, container) | rating_blocks(located.values())
+    cards = card_lists(container)
+    skipped = link_list_blocks(blocks, order, container, cards) | rating_blocks(located.values())
+    headlines = card_headlines(cards)
+    skipped |= cards                      # a table row the caller located may be a card
     lines_kept = [(n, line) for n, line in enumerate(lines) if located.get(n) not in skipped
-                  and (n in located or text_key(line) not in navigation)]
+                  and (n in located or not (text_key(line) in navigation
+                                            or text_key(line).startswith(headlines)))]
     located = {i: located[n] for i, (n, _) in enumerate(lines_kept) if n in located}
     kept = [line for _, line in lines_kept]
     placed = merge(kept, located, order, blocks, skipped)
@@ -157,10 +161,21 @@ def find_container(located: dict[int, object], lines: list[str]):
 LIST_TITLE_MAX_WORDS = 8
 
 
-def link_list_blocks(blocks: list, order: dict, container) -> set:
-    """The container's blocks that list links to other articles (crawler.pages.link_lists),
-    and the short block just before each list (its title: "Các tin khác")."""
-    cards = card_lists(container)
+def card_headlines(cards: set) -> tuple[str, ...]:
+    """Keys of the headlines of card lists' cards. A headline printed beside block children
+    (<td>headline link<p>teaser</p></td>) is in no leaf block, so its line (alone, or run
+    into the teaser) is not located: it goes with its card by its link's text."""
+    keys = {text_key(element_text(a)) for card in cards for a in card.iter("a")}
+    return tuple(key for key in keys if len(key) >= HEADLINE_MIN_CHARS)
+
+
+HEADLINE_MIN_CHARS = 12
+
+
+def link_list_blocks(blocks: list, order: dict, container, cards: set) -> set:
+    """The container's blocks that list links to other articles (crawler.pages.link_lists;
+    `cards`: its card lists' cards), and the short block just before each list (its title:
+    "Các tin khác")."""
     inside = [b for b in blocks if b in order]
     listed = {b for b in inside if in_link_list(b, cards)}
     titles = {b for b, after in zip(inside, inside[1:]) if after in listed and b not in listed

@@ -6,7 +6,8 @@ directory (`DIR/<site>/.<YYYY-MM>.compact`), fsynced, and the two directories ar
 in one atomic step (Linux renameat2 RENAME_EXCHANGE): a reader lists either every old file
 or the merged one, never both and never neither. Where the exchange is not available, two
 renames are used and a reader at that instant may miss the partition for a moment (never
-see it twice). The old files are then deleted. A crash leaves either the old files or the
+see it twice). The old files are deleted after every partition is swapped and a short grace
+(a reader that was listing an old directory finishes with all of it). A crash leaves either the old files or the
 merged one in place, plus a hidden directory the next compaction removes.
 
 Run it under the corpus's run lock (the `compact` command and the harvest do)."""
@@ -16,6 +17,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,11 +67,21 @@ def compact(directory: str | Path, min_files: int = 2, name: str = "compact",
     the end of a crawl does not, so its cost stays with what the crawl added)."""
     directory = Path(directory)
     remove_leftovers(directory)
-    done = []
+    done, swapped_out = [], []
     for folder, paths in sorted(partitions(directory).items()):
         if needs_compaction(paths, min_files, upgrade):
             done.append(_compact_partition(directory, folder, paths, name))
+            swapped_out.append(folder.with_name(f".{folder.name}.compact"))
+    if swapped_out:
+        # A reader that opened a partition's directory just before its swap is still listing
+        # the old files: deleting them under it would show it part of the partition.
+        time.sleep(READER_GRACE_SECONDS)
+        for old in swapped_out:
+            shutil.rmtree(old, ignore_errors=True)
     return done
+
+
+READER_GRACE_SECONDS = 0.5
 
 
 def _compact_partition(directory: Path, folder: Path, paths: list[Path], name: str) -> Compacted:
@@ -81,8 +93,7 @@ def _compact_partition(directory: Path, folder: Path, paths: list[Path], name: s
     done = Compacted(rel, [p.relative_to(directory).as_posix() for p in paths], f"{rel}/{target.name}")
     # Streamed, file by file: a partition of a large crawl does not have to fit in memory.
     write_tables_atomic(_merged_tables(paths, done), target, SCHEMA)
-    _swap(staging, folder)
-    shutil.rmtree(staging)               # now holds the old files
+    _swap(staging, folder)               # staging now holds the old files: compact() removes them
     return done
 
 

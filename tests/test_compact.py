@@ -136,6 +136,27 @@ def test_a_reader_never_sees_a_partition_twice_or_not_at_all(tmp_path):
     assert seen and all(count == rows for count in seen if count != "error")
 
 
+def test_old_files_outlive_every_swap_by_a_grace_for_readers_still_listing_them(tmp_path,
+                                                                                  monkeypatch):
+    # A reader that opened a partition just before its swap lists the old files: they must
+    # all still be there, not half deleted, while it finishes (the race a busy CI host hit)
+    out = tmp_path / "c"
+    many_runs(out, runs=3)
+    old_files = {p.name for p in corpus.files(out)}
+    during_grace = {}
+
+    def grace(seconds):
+        during_grace["swapped"] = {p.name for p in corpus.files(out)}
+        during_grace["old"] = {p.name for p in out.glob("*/.*.compact/*.parquet")}
+        during_grace["seconds"] = seconds
+
+    monkeypatch.setattr(compaction.time, "sleep", grace)
+    compaction.compact(out, min_files=1)
+    assert during_grace["old"] == old_files                 # every old file, none deleted yet
+    assert during_grace["swapped"] == {p.name for p in corpus.files(out)}   # after every swap
+    assert during_grace["seconds"] > 0 and not list(out.glob("*/.*.compact"))
+
+
 def test_an_interrupted_two_rename_swap_is_put_back(tmp_path):
     out = tmp_path / "c"
     rows = many_runs(out)

@@ -41,9 +41,10 @@ def show(page) -> None:
     result = ev.extract(page, "generic", html=scramble(page.html()))
     key = lambda line: " ".join(ev.norm(line).split())  # noqa: E731
     gold, ours = ev.gold_text(page.gold).splitlines(), result.text.splitlines()
+    gold_keys, our_keys = {key(line) for line in gold}, {key(line) for line in ours}
     print(f"error: {result.error}")
-    print("\n".join(f"+ {line}" for line in ours if key(line) not in {key(g) for g in gold}))
-    print("\n".join(f"- {line}" for line in gold if key(line) not in {key(o) for o in ours}))
+    print("\n".join(f"+ {line}" for line in ours if key(line) not in gold_keys))
+    print("\n".join(f"- {line}" for line in gold if key(line) not in our_keys))
 
 
 def main(argv=None) -> int:

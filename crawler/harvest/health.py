@@ -54,7 +54,8 @@ class SiteReport:
                    requests_dropped=stats_under(stats, f"vnnews/requests_dropped/{site}/"),
                    fill_rates={f: round(filled.get(f, 0) / new, 3) for f in FILLED_FIELDS} if new else {})
 
-    def assess(self, history: list[tuple], stopped: bool = False, seen_before: bool = True) -> None:
+    def assess(self, history: list[tuple], stopped: bool = False,
+               seen_before: bool = True) -> None:
         """Set this site's status and its reason; `stopped`: the run ended before its end;
         `seen_before`: the state holds an article page of this site from an earlier run."""
         if stopped and self.responses == 0 and not self.errors and \
@@ -65,9 +66,10 @@ class SiteReport:
         elif problem := self.problem(history):
             self.status, self.status_reason = EXIT_PARTIAL, problem
         elif not stopped and not seen_before and self.never_gave_an_article(history):
+            pages = f"{self.responses} page{'' if self.responses == 1 else 's'}"
             self.status, self.status_reason = EXIT_PARTIAL, (
-                f"{self.site}: no article found ({self.responses} page{'' if self.responses == 1 else 's'} answered, none "
-                "linked an article page the crawler recognises; this site has never given one)")
+                f"{self.site}: no article found ({pages} answered, none linked an article page "
+                "the crawler recognises; this site has never given one)")
 
     def never_gave_an_article(self, history: list[tuple]) -> bool:
         """The site answered but no article page was reached, now or in any recorded run:

@@ -68,8 +68,8 @@ def anchor(lines: list[str], tree, known: dict[int, object] | None = None) -> An
     headlines = card_headlines(cards)
     skipped |= cards                      # a table row the caller located may be a card
     lines_kept = [(n, line) for n, line in enumerate(lines) if located.get(n) not in skipped
-                  and (n in located or not (text_key(line) in navigation
-                                            or text_key(line).startswith(headlines)))]
+                  and (n in located or not _listed_elsewhere(text_key(line), navigation,
+                                                             headlines))]
     located = {i: located[n] for i, (n, _) in enumerate(lines_kept) if n in located}
     kept = [line for _, line in lines_kept]
     placed = merge(kept, located, order, blocks, skipped)
@@ -159,6 +159,11 @@ def find_container(located: dict[int, object], lines: list[str]):
 
 
 LIST_TITLE_MAX_WORDS = 8
+
+
+def _listed_elsewhere(key: str, navigation: set[str], headlines: tuple[str, ...]) -> bool:
+    """An unlocated line printed only in navigation, or opening with a card's headline."""
+    return key in navigation or key.startswith(headlines)
 
 
 def card_headlines(cards: set) -> tuple[str, ...]:

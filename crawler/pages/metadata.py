@@ -166,9 +166,10 @@ def section_from_url(tree, page_url: str, same_site) -> str | None:
     names = Counter()
     for link in tree.iter("a"):
         href = link.get("href")
-        if not href or not same_site(urljoin(page_url, href)):
+        target = urljoin(page_url, href) if href else None
+        if not target or not same_site(target):
             continue
-        path = [s for s in urlsplit(urljoin(page_url, href)).path.split("/") if s]
+        path = [s for s in urlsplit(target).path.split("/") if s]
         if not path or path[-1].rsplit(".", 1)[0] != segments[0]:
             continue
         name = element_text(link)

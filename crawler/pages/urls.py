@@ -97,7 +97,6 @@ def has_id(url: str) -> bool:
 # links a page names with headlines show it: many of them share one template with an id in it.
 _ID_RUN = re.compile(r"\d{4,}")
 _YEAR = re.compile(r"(19[89]|20[0-4])\d")      # "2016-2017" names a season, not an item
-_SMALL_NUMBER = re.compile(r"\d+")
 _WORD_RUN = re.compile(r"[a-z]+")
 LEARN_MIN_URLS = 6           # distinct headline links sharing a template to trust it
 
@@ -144,12 +143,24 @@ def _numbers(text: str) -> str:
     return re.sub(r"(?<!#)\d+", "9", text)
 
 
+def template_groups(urls) -> dict[str, set[str]]:
+    """The distinct URLs under each of their templates."""
+    groups: dict[str, set[str]] = {}
+    for url in urls:
+        groups.setdefault(url_template(url), set()).add(url)
+    return groups
+
+
 def learned_templates(urls, min_urls: int = LEARN_MIN_URLS) -> set[str]:
     """Templates that at least `min_urls` distinct URLs share (the URLs: a page's headline
     links that no known shape recognised) holding an id of five digits or more, or a slug
     and a shorter id ("/livescore/.../ltd1156.html", no slug, short id: a results page)."""
-    counts: dict[str, set] = {}
-    for url in urls:
-        counts.setdefault(url_template(url), set()).add(url)
-    return {t for t, members in counts.items() if len(members) >= min_urls
-            and ("W" in t and "#" in t or re.search(r"#(?!4)", t))}
+    return {template for template, members in template_groups(urls).items()
+            if learnable(template, len(members), min_urls)}
+
+
+def learnable(template: str, urls: int, min_urls: int = LEARN_MIN_URLS) -> bool:
+    """Enough distinct URLs share the template, and it holds an id of five digits or more,
+    or a slug and a shorter id."""
+    return urls >= min_urls and ("W" in template and "#" in template
+                                 or bool(re.search(r"#(?!4)", template)))

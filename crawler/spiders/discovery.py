@@ -36,8 +36,8 @@ from lxml import etree
 from crawler.pages.dates import localize, parse_iso
 from crawler.pages.html_text import element_text, parse_html
 from crawler.pages.urls import (NOT_ARTICLE, has_id, id_first_only, is_article_url,
-                                learned_templates, looks_like_article, never_article,
-                                url_template)
+                                learnable, learned_templates, looks_like_article,
+                                never_article, template_groups, url_template)
 from crawler.sites.registry import Site
 from crawler.spiders.traps import canonical_url
 
@@ -144,8 +144,9 @@ def main_list_links(tree, page_url: str, site: Site, on_site) -> list[str]:
     links = [(a, url) for a in tree.xpath("//a[@href]")
              if (url := _resolve(a.get("href"), page_url)) and on_site(url)
              and not never_article(url, site)]
-    learned = _learned_shape(links)
-    found = [(a, url) for a, url in links if url in learned or looks_like_article(url)]
+    shaped = {url for _, url in links if looks_like_article(url)}
+    learned = _learned_shape([(a, url) for a, url in links if url not in shaped])
+    found = [(a, url) for a, url in links if url in shaped or url in learned]
     found = _dominant_shape(_with_headlines(found), learned)
     side = _side_check(found)
     kept = [(a, url) for a, url in found if not side(a)]
@@ -322,14 +323,14 @@ def _group_weight(group: list, side) -> float:
     return sum(words.values()) * (0.5 if _mostly_side(group, side) else 1.0)
 
 
-def _learned_shape(links: list) -> set[str]:
-    """URLs of an article shape no rule knows, learned from this page: the templates that
-    many links named with headlines share, with an id in them (urls.learned_templates);
-    every link of such a template, image links of the same cards included."""
-    unknown = [(a, url) for a, url in links if not looks_like_article(url)]
+def _learned_shape(unknown: list) -> set[str]:
+    """URLs of an article shape no rule knows (`unknown`: the page's links of no known
+    shape), learned from this page: the templates that many links named with headlines
+    share, with an id in them (urls.learned_templates); every link of such a template,
+    image links of the same cards included."""
     named = {url for a, url in unknown if _headline_words(a) >= MIN_HEADLINE_WORDS}
     templates = learned_templates(named)
-    return {url for _, url in unknown if url_template(url) in templates}
+    return {url for _, url in unknown if templates and url_template(url) in templates}
 
 
 def _dominant_shape(found: list, learned: set[str] = frozenset()) -> list:
@@ -658,10 +659,12 @@ def sitemap_articles(pages: list[Link], site: Site, on_site) -> list[Link]:
     also those of a template with an id that many of its URLs share (sitemaps list a CMS's
     articles by the hundred, its sections without ids: urls.learned_templates)."""
     pages = [p for p in pages if on_site(p.url) and not never_article(p.url, site)]
-    learned = learned_templates(p.url for p in pages if not looks_like_article(p.url)) \
-        if rule_free(site) else set()
-    return [p for p in pages if is_article_url(p.url, site)
-            or (learned and url_template(p.url) in learned)]
+    if not rule_free(site):
+        return [p for p in pages if is_article_url(p.url, site)]
+    unknown = template_groups(p.url for p in pages if not looks_like_article(p.url))
+    learned = {url for template, urls in unknown.items() if learnable(template, len(urls))
+               for url in urls}
+    return [p for p in pages if p.url in learned or looks_like_article(p.url)]
 
 
 def robots_sitemaps(robots_txt: str) -> list[str]:

@@ -84,4 +84,8 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:                  # `... | head`: the reader left, say nothing
+        from crawler.cli.main import reader_left
+        sys.exit(reader_left())

@@ -25,7 +25,7 @@ Non-article pages (video, gallery, tag pages) must give no row.
 "ours" is the rule-free layer alone: no site rules, no site phrases (how every paper without
 a saved page is crawled). `--rules` adds our extraction with site rules (shared pages).
 
-    .venv/bin/python scripts/eval_extraction.py [--rules] [--show-sealed] [-v]
+    .venv/bin/python scripts/eval_extraction.py [--rules] [--show-sealed] [--tuned-only] [-v]
 
 Exit 1 when a figure is below its floor in tests/quality_floors.json ("eval" block).
 The last line is a contract:
@@ -531,6 +531,9 @@ def main(argv=None) -> int:
     parser.add_argument("--rules", action="store_true", help="also score our site rules")
     parser.add_argument("--show-sealed", action="store_true",
                         help="print sealed pages one by one (not while tuning)")
+    parser.add_argument("--tuned-only", action="store_true",
+                        help="score the tuned pages only, without floors (the tuning loop: "
+                             "sealed pages not even extracted)")
     parser.add_argument("--repeat", type=int, default=1, help="extractions per page timed")
     parser.add_argument("-v", "--verbose", action="store_true", help="show leaks and links")
     args = parser.parse_args(argv)
@@ -538,11 +541,14 @@ def main(argv=None) -> int:
     if not pages:
         print("eval_extraction: no pages (set VNNEWS_REAL_PAGES / VNNEWS_DEV_PAGES)", file=sys.stderr)
         return 1
+    if args.tuned_only:
+        pages = [p for p in pages if p.tuned]
     names = (("rules",) if args.rules else ()) + ("generic", "trafilatura")
     articles, listings, kept = evaluate(pages, args.repeat, names)
     report(articles, listings, kept, names, args.show_sealed, args.verbose)
     found = figures(articles, listings, kept)
-    misses = below_floors(found, json.loads(FLOORS_FILE.read_text("utf-8")).get("eval", {}))
+    floors = {} if args.tuned_only else json.loads(FLOORS_FILE.read_text("utf-8")).get("eval", {})
+    misses = below_floors(found, floors)
     if misses:
         print("below floors: " + "; ".join(misses), file=sys.stderr)
     print(found.line())

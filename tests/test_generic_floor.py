@@ -434,3 +434,39 @@ def test_a_line_printing_only_a_date_at_the_body_edges_goes():
             f"</body></html>")
     article = extract_article(html, "https://example.com/news/buses-2009-11.html")
     assert article.text.splitlines() == PARAGRAPHS
+
+
+# -- a second reading when the page's names misled trafilatura --------------------------
+def _page_around(article: str) -> str:
+    menu = "".join(f'<li><a href="/section-{i}">Section {i}</a></li>' for i in range(12))
+    side = "".join(f'<li><a href="/news/story-{i}-12345{i}.html">Most read story number {i} '
+                   f'about the city today</a></li>' for i in range(8))
+    return (f'<html><head><title>Buses</title></head><body><ul class="menu">{menu}</ul>'
+            f'<div class="wrap"><div class="col">{article}</div><div class="sidebar">'
+            f'<h3>Most read</h3><ul>{side}</ul></div></div><div class="footer"><p>Publisher: '
+            f'The Post. Licence 123. Address: 12 Main Street.</p></div></body></html>')
+
+
+LONG_PARAGRAPHS = [f"{p} {q}" for p in PARAGRAPHS for q in PARAGRAPHS]
+
+
+def test_an_article_box_named_like_boilerplate_is_read_again_from_structure():
+    """trafilatura deletes a box whose class it takes for an infinite-scroll feed and reads
+    the menus and the sidebar instead; the body would be dropped as too short."""
+    from crawler.pages import generic
+    html = _page_around(f'<h1>Council extends evening buses</h1><div class="infinite-scroll">'
+                        f'{body(*LONG_PARAGRAPHS)}</div>')
+    first = generic.trafilatura_text(html, "https://example.com/news/buses-123456.html")
+    assert not any(p in first for p in LONG_PARAGRAPHS)          # the failure it rescues
+    article = extract_article(html, "https://example.com/news/buses-123456.html")
+    assert article.text.splitlines() == LONG_PARAGRAPHS
+    assert "Most read" not in article.text and "Section 1" not in article.text
+
+
+def test_a_short_article_keeps_its_text_and_is_not_padded_with_the_page():
+    """The second reading is taken only when it finds a body and far more of it: a short
+    page keeps trafilatura's text."""
+    html = _page_around(f'<h1>Council extends evening buses</h1><div class="content">'
+                        f'{body(PARAGRAPHS[0])}</div>')
+    article = extract_article(html, "https://example.com/news/buses-123456.html")
+    assert article.text.splitlines() == [PARAGRAPHS[0]]

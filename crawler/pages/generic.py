@@ -3,6 +3,7 @@ to the page (see anchor), our own headline and lead detection (captions are coll
 page-wide by ArticlePage)."""
 from __future__ import annotations
 
+import copy
 import re
 
 import trafilatura
@@ -23,13 +24,54 @@ LEAD_MIN_CHARS, LEAD_MAX_CHARS = 40, 1200
 def body(html: str, url: str, tree=None) -> Anchored:
     """trafilatura's paragraphs, with its default settings (its output is our floor: tables
     and comment separation as a user of trafilatura gets them); anchored to the page's own
-    tree when given (see anchor)."""
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=False)
-    text = (doc.text if doc is not None else "") or ""
+    tree when given (see anchor). When that gives too short a body, the page's names may
+    have misled trafilatura: see rescued."""
+    text = trafilatura_text(html, url)
     if tree is None:
         return Anchored([cell for line in text.splitlines() for cell in table_row(line.strip())])
+    found = anchored(text, tree)
+    return rescued(found, tree, url) if _words(found.lines) < RESCUE_WORDS else found
+
+
+def anchored(text: str, tree) -> Anchored:
     lines, rows = table_lines(text.splitlines(), tree)
     return anchor(lines, tree, rows) if lines else Anchored(lines)
+
+
+def _words(lines: list[str]) -> int:
+    return sum(len(line.split()) for line in lines)
+
+
+def trafilatura_text(page, url: str) -> str:
+    """trafilatura's main text of a page (HTML, or a tree it copies before cleaning)."""
+    doc = trafilatura.bare_extraction(page, url=url, with_metadata=False)
+    return (doc.text if doc is not None else "") or ""
+
+
+# Fewer words than the cleaning chain keeps by default: the row would be dropped.
+RESCUE_WORDS = 80
+RESCUE_GAIN = 2        # a second reading is taken when it gives this many times the words
+
+
+def rescued(found: Anchored, tree, url: str) -> Anchored:
+    """trafilatura deletes, unread, elements whose class or id it takes for boilerplate
+    ("slide", "meta", "infinite-scroll", ...) and every <figure>; on a page that names its
+    article box so, or lays a photo story out in <figure>s, it finds little or nothing, or
+    reads the menus instead. Read again with every name removed and figures made plain
+    blocks: structure alone. The second reading is anchored like the first and taken only
+    when its body reaches RESCUE_WORDS and RESCUE_GAIN times the first body's words: a page
+    that really is short keeps its text and is not padded with its footer. Asides, footers
+    and menus stay declared (boilerplate lives there)."""
+    nameless = copy.deepcopy(tree)
+    for node in nameless.iter():
+        if isinstance(node.tag, str):
+            node.attrib.pop("class", None)
+            node.attrib.pop("id", None)
+            if node.tag == "figure":
+                node.tag = "div"
+    retry = anchored(trafilatura_text(nameless, url), tree)
+    words = _words(retry.lines)
+    return retry if words >= max(RESCUE_WORDS, RESCUE_GAIN * _words(found.lines)) else found
 
 
 def table_lines(text_lines: list[str], tree) -> tuple[list[str], dict[int, object]]:

@@ -470,3 +470,48 @@ def test_a_short_article_keeps_its_text_and_is_not_padded_with_the_page():
                         f'{body(PARAGRAPHS[0])}</div>')
     article = extract_article(html, "https://example.com/news/buses-123456.html")
     assert article.text.splitlines() == [PARAGRAPHS[0]]
+
+
+# -- a whole layout page handed to anchoring ---------------------------------------------
+def _layout_page() -> tuple[str, list[str], list[str]]:
+    """A table-laid page: a menu row of links, the article cell, a footer cell of address
+    lines set with <br>; and every line of it, as trafilatura returns such a page."""
+    menu = [f"Section number {i}" for i in range(30)]
+    footer = ["Publisher: The Evening Post Company", "Address: 12 Main Street, Springfield",
+              "Tel: (84-4) 3512 1806 - Fax: (84-4) 3512 1804",
+              "Licence 232/GP issued 4/12/2008 by the Ministry of Information"]
+    article = [f"{p} {q}" for p in PARAGRAPHS for q in PARAGRAPHS[:2]]
+    html = ("<html><body><table><tr>" + "".join(f'<td><a href="/s{i}">{m}</a></td>'
+                                              for i, m in enumerate(menu))
+            + "</tr><tr><td><div><h1>Buses</h1>" + body(*article) + "</div></td></tr>"
+            "<tr><td>" + "<br>".join(footer) + "</td></tr></table></body></html>")
+    return html, article, menu + article + footer
+
+
+def test_when_the_whole_layout_page_comes_back_the_article_is_where_the_prose_is():
+    """Menu items and address lines outweigh the article's text, but they are no
+    sentences: the container is the element holding the prose."""
+    from crawler.pages.anchor import anchor
+    html, article, lines = _layout_page()
+    assert sum(map(len, lines)) > 1.25 * sum(map(len, article))   # the old 80% share fails
+    assert anchor(lines, parse_html(html)).lines == article
+
+
+def test_unlocated_lines_after_the_article_among_the_footer_go():
+    """A footer cell set with <br> prints several lines in one block: only its first line
+    is located (outside the article); the others stand among the page's closing furniture."""
+    from crawler.pages.anchor import anchor
+    html, article, lines = _layout_page()
+    kept = anchor(article + lines[-4:], parse_html(html)).lines
+    assert kept == article
+
+
+def test_a_page_with_little_prose_keeps_the_wider_container():
+    """Two sentences say nothing of where an article is: a forum-like page of short posts
+    keeps every post."""
+    from crawler.pages.anchor import anchor
+    posts = [f"short reply number {i} without a full stop" for i in range(12)]
+    prose = [PARAGRAPHS[0], PARAGRAPHS[1]]
+    html = ("<html><body><div>" + "".join(f"<div><p>{p}</p></div>" for p in posts)
+            + "<div>" + body(*prose) + "</div></div></body></html>")
+    assert anchor(posts + prose, parse_html(html)).lines == posts + prose

@@ -148,14 +148,32 @@ def navigation_keys(tree) -> set[str]:
 
 
 def find_container(located: dict[int, object], lines: list[str]):
-    """The deepest element holding CONTAINER_SHARE of the located text, if any."""
-    weight: dict = {}
+    """The deepest element holding CONTAINER_SHARE of the located text, or, deeper still,
+    PROSE_SHARE of its prose (lines that are sentences): when trafilatura returns a whole
+    layout page, menus, addresses and keyword lists outweigh nothing there, and the
+    article is where the prose is. A page whose prose is spread (a forum thread) or scarce
+    (a video page, a profile) keeps the wider element."""
+    weight, prose_weight = {}, {}
     for n, block in located.items():
+        prose = _is_prose(lines[n])
         for node in (block, *block.iterancestors()):
             weight[node] = weight.get(node, 0) + len(lines[n])
+            prose_weight[node] = prose_weight.get(node, 0) + (len(lines[n]) if prose else 0)
     total = sum(len(lines[n]) for n in located)
+    prose_total = sum(len(lines[n]) for n in located if _is_prose(lines[n]))
     holders = [node for node, w in weight.items() if total and w >= CONTAINER_SHARE * total]
+    if sum(_is_prose(lines[n]) for n in located) >= PROSE_MIN_LINES:
+        holders += [node for node, w in prose_weight.items() if w >= PROSE_SHARE * prose_total]
     return max(holders, key=lambda node: sum(1 for _ in node.iterancestors()), default=None)
+
+
+PROSE_SHARE = 0.95
+PROSE_MIN_LINES = 3          # fewer sentences say nothing of where an article is
+
+
+def _is_prose(line: str) -> bool:
+    return len(line.split()) >= PROSE_MIN_WORDS and line.rstrip(_CLOSING_QUOTES).endswith(
+        tuple(_SENTENCE_END))
 
 
 LIST_TITLE_MAX_WORDS = 8
@@ -208,9 +226,14 @@ def merge(lines: list[str], located: dict[int, object], order: dict, blocks: lis
     headings between the first and the last located line (none of `link_lists`)."""
     placed, position = [], -1.0
     first_inside = min((n for n, b in located.items() if b in order), default=len(lines))
+    last_inside = max((n for n, b in located.items() if b in order), default=-1)
+    left = False                           # a line printed outside came after the article
     for n, line in enumerate(lines):
         block = located.get(n)
+        if block is None and left:
+            continue                       # unlocated, among the page's closing furniture
         if block is not None and block not in order:
+            left = 0 <= last_inside < n
             if not (n < first_inside and opening_prose(block, line)):
                 continue                   # printed outside the article
             block = None                   # the article's opening: kept where it stood

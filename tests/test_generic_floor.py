@@ -515,3 +515,40 @@ def test_a_page_with_little_prose_keeps_the_wider_container():
     html = ("<html><body><div>" + "".join(f"<div><p>{p}</p></div>" for p in posts)
             + "<div>" + body(*prose) + "</div></div></body></html>")
     assert anchor(posts + prose, parse_html(html)).lines == posts + prose
+
+
+# -- a lone story card below the body ----------------------------------------------------
+def _lone_card(n: int) -> str:
+    return (f'<div><div><figure><a href="/other-{n}-98765{n}.html"><img src="/p{n}.jpg"></a>'
+            f'</figure></div><div><time>20:08, 30/06/2025</time><h2><a href="/other-{n}-98765{n}'
+            f'.html">Another story number {n} from the same paper</a></h2><p>The teaser of '
+            f'another story number {n}, two sentences long. It says what the story is about.'
+            f'</p></div></div>')
+
+
+def test_the_teaser_of_a_lone_story_card_below_the_body_goes():
+    """A box below the article leads with one story (image, time, headline link, teaser):
+    no list of cards alike, yet its teaser is demonstrably another story's."""
+    from crawler.pages.anchor import anchor
+    article = [f"{p} {q}" for p in PARAGRAPHS for q in PARAGRAPHS[:2]]
+    box = f"<section><h3>more from the paper</h3>{_lone_card(0)}</section>"
+    html = f"<html><body><div><h1>Buses</h1>{body(*article)}{box}</div></body></html>"
+    teaser = ("The teaser of another story number 0, two sentences long. It says what the story "
+              "is about.")
+    assert anchor(article + [teaser], parse_html(html)).lines == article
+
+
+def test_a_paragraph_opening_with_a_link_and_cards_between_the_prose_stay():
+    """A link opening a paragraph is inside the paragraph's own block: no card. Teasers
+    printed between the body's sentences are the page's own text (a listing, a live
+    page): they stay for the page classifier to judge."""
+    from crawler.pages.anchor import anchor
+    opening = ('<p><a href="/people/council-leader-jane-doe-123456.html">Council leader Jane '
+               'Doe of the transport committee</a> said the routes would stay for a year.</p>')
+    first = "Council leader Jane Doe of the transport committee said the routes would stay for a year."
+    teaser = ("The teaser of another story number 0, two sentences long. It says what the story "
+              "is about.")
+    html = (f"<html><body><div><h1>Buses</h1>{opening}{body(*PARAGRAPHS[:2])}{_lone_card(0)}"
+            f"{body(PARAGRAPHS[2])}</div></body></html>")
+    lines = [first, *PARAGRAPHS[:2], teaser, PARAGRAPHS[2]]
+    assert anchor(lines, parse_html(html)).lines == lines

@@ -13,7 +13,7 @@ from os.path import commonprefix
 
 from crawler.pages.bylines import looks_like_byline
 from crawler.pages.html_text import BLOCK_TAGS, SKIP_TAGS, element_text, text_key
-from crawler.pages.link_lists import card_lists, in_link_list
+from crawler.pages.link_lists import card_lists, in_link_list, is_card_teaser
 
 HEADINGS = frozenset("h2 h3 h4 h5 h6".split())
 CONTAINER_SHARE = 0.8        # the container holds this share of the located text
@@ -65,6 +65,8 @@ def anchor(lines: list[str], tree, known: dict[int, object] | None = None) -> An
     navigation = navigation_keys(tree) if len(located) < len(lines) else set()
     cards = card_lists(container)
     skipped = link_list_blocks(blocks, order, container, cards) | rating_blocks(located.values())
+    inside = {n: b for n, b in located.items() if b in order}
+    skipped |= outside_body(teaser_cards(inside, container), inside, lines, order)
     headlines = card_headlines(cards)
     skipped |= cards                      # a table row the caller located may be a card
     lines_kept = [(n, line) for n, line in enumerate(lines) if located.get(n) not in skipped
@@ -193,6 +195,23 @@ def card_headlines(cards: set) -> tuple[str, ...]:
 
 
 HEADLINE_MIN_CHARS = 12
+
+
+def teaser_cards(located: dict[int, object], container) -> set:
+    """Located blocks that are the teaser of a lone card (link_lists.is_card_teaser)."""
+    words: dict = {}
+    return {b for b in located.values() if is_card_teaser(b, container, words)}
+
+
+def outside_body(blocks: set, located: dict[int, object], lines: list[str], order: dict) -> set:
+    """(`located`: the lines located inside the container.) Those of the blocks printed before the article's first sentence line that is none of
+    them, or after its last: a box of stories below (or above) the body. Between them they
+    are the page's own text (a listing's cards, the stories of a live page)."""
+    prose = [order[b] for n, b in located.items() if b not in blocks and _is_prose(lines[n])]
+    if not prose:
+        return set()
+    first, last = min(prose), max(prose)
+    return {b for b in blocks if not first < order[b] < last}
 
 
 def link_list_blocks(blocks: list, order: dict, container, cards: set) -> set:

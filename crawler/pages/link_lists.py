@@ -9,6 +9,9 @@ text, recognised from structure alone (no class names):
 - a link row: one block whose text is mostly (LINK_ROW_SHARE) the text of 2+ links to
   other pages, each a headline.
 
+- a teaser card standing alone (the lead story of a box): a small element whose headline
+  block is a link to another page and whose next block is that story's teaser.
+
 A paragraph holding one link, or a list of short links (sources, documents), stays.
 """
 from __future__ import annotations
@@ -97,3 +100,41 @@ def in_link_list(block, cards: set) -> bool:
         return True
     return any(node in cards for node in (block, *block.iterancestors()))
 
+
+
+TEASER_CARD_MAX_WORDS = 120   # headline, time and teaser of one story; an article is longer
+CARD_DEPTH = 4                # ancestors of a teaser looked at for its card
+
+
+def is_card_teaser(block, container, words: dict | None = None) -> bool:
+    """The block is the teaser of a card standing alone: a small element (below the
+    container) holding it links one other page by a headline, and that headline is a
+    block of its own before it (a link inside a paragraph of prose is no card).
+    `words`: element -> its word count, shared by the calls for one page."""
+    words = {} if words is None else words
+    for card in list(block.iterancestors())[:CARD_DEPTH]:
+        if card is container:
+            return False
+        if card not in words:
+            words[card] = len(card.text_content().split())
+        if words[card] > TEASER_CARD_MAX_WORDS:
+            return False
+        headlines = [page for page, words in targets(card).items() if words >= HEADLINE_MIN_WORDS]
+        if headlines:
+            return len(headlines) == 1 and _headline_block_before(card, block, headlines[0])
+    return False
+
+
+def _headline_block_before(card, block, page: str) -> bool:
+    """A block of the card before `block` whose text is mostly the link to `page`."""
+    for node in card.iter():
+        if node is block:
+            return False
+        if not isinstance(node.tag, str) or node.tag == "a" or block in node.iterdescendants():
+            continue
+        text = element_text(node)
+        linked = sum(len(element_text(a)) for a in node.iter("a")
+                     if urldefrag((a.get("href") or "").strip()).url == page)
+        if text and linked >= LINK_ROW_SHARE * len(text):
+            return True
+    return False

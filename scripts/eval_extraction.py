@@ -279,8 +279,8 @@ def extract(page: RealPage, name: str, repeat: int = 1, html: str | None = None)
 
 
 # -- scoring --------------------------------------------------------------------------
-FIELDS = ("title", "author", "date", "category", "captions", "tags")
-FIELD_LABELS = ("title", "author", "date", "categ", "capts", "tags")
+FIELDS = ("title", "author", "date", "when", "category", "captions", "tags")
+FIELD_LABELS = ("title", "author", "date", "when", "categ", "capts", "tags")
 
 
 @dataclass
@@ -311,6 +311,15 @@ def same_date(result: Result, printed: str | None, by_day: bool) -> bool:
     return norm(result.published_raw) == norm(printed) and ours.replace(second=0) == when
 
 
+def same_time(result: Result, printed: str | None, by_day: bool) -> bool:
+    """`published_at` is the printed time (to the minute; by_day: the day), whatever form
+    `published_raw` keeps: what a user sorting rows by date relies on."""
+    when, ours = (parse_printed(printed) if printed else None), result.published_at
+    if not (when and ours):
+        return when is None and ours is None
+    return ours.date() == when.date() if by_day else ours.replace(second=0) == when
+
+
 def same_list(ours: list, gold: list | None) -> bool:
     return [norm(x) for x in ours] == [norm(x) for x in gold or []]
 
@@ -323,6 +332,7 @@ def score(result: Result, gold: dict, by_day: bool = False) -> Score:
     fields = {"title": norm(result.title) == norm(gold.get("title")),
               "author": norm(result.author) == norm(gold.get("author")),
               "date": same_date(result, gold.get("published"), by_day),
+              "when": same_time(result, gold.get("published"), by_day),
               "category": norm(result.category) == norm(gold.get("category")),
               "captions": same_list(result.captions, gold.get("captions")),
               "tags": same_list(result.tags, gold.get("tags"))}
@@ -391,7 +401,8 @@ def summary(scores: list[Score]) -> dict:
             "seconds": sum(s.seconds for s in scores) / n}
 
 
-FLAG_NAMES = "T=title A=author D=date C=category K=captions G=tags"
+FLAG_NAMES = ("T=title A=author D=date as printed W=when (published_at to the minute) "
+              "C=category K=captions G=tags")
 
 
 def print_pages(per_page: dict[str, dict[str, Score]], verbose: bool) -> None:

@@ -129,6 +129,19 @@ def test_a_dateline_no_class_names_under_the_headline_dates_an_undeclared_page()
     assert article.published_raw == "03-08-2011 01:00 AM"
 
 
+@pytest.mark.parametrize("headline", [
+    "<div class='x1'>Nông dân thu hoạch lúa</div>",                       # no <h1> at all
+    "<h1><a href='/nong-nghiep'>Nông nghiệp</a></h1><div><span>Nông dân thu hoạch lúa</span></div>",
+])
+def test_the_dateline_is_read_under_a_headline_printed_without_its_own_h1(headline):
+    """A page without <h1>, or whose <h1> is its breadcrumb: the headline is the element
+    printing the title."""
+    page = _undeclared_page("Published on 03-08-2011  01:00 AM").replace(
+        "<h1>Nông dân thu hoạch lúa</h1>", headline)
+    article = extract_article(page, "https://baothu.vn/nong-dan-post88.html")
+    assert article.published_at == datetime(2011, 8, 3, 1, 0, tzinfo=VN)
+
+
 def test_dates_after_the_body_or_in_links_do_not_date_the_article():
     # a related story's date (a link) and a comment's date (after the body) are not its date
     page = _undeclared_page("<a href='/khac-post9.html'>Tin khác 02/02/2020 10:00</a>",

@@ -238,9 +238,7 @@ class ArticlePage:
         """A short unlinked text with a date and a time after the <h1> printing the title,
         before the first paragraph of body length ("Published on 03-08-2011 01:00 AM" in
         an unnamed block): later dates belong to comments and related stories."""
-        title = text_key(self.title())
-        heading = next((h for h in self.tree.iter("h1") if text_key(element_text(h)) == title),
-                       None) if title else None
+        heading = self.printed_headline()
         if heading is None:
             return None, None
         for node in heading.xpath("following::*"):
@@ -255,6 +253,25 @@ class ArticlePage:
                 if when and has_clock(line):
                     return when, clean_printed(without_label(line))
         return None, None
+
+    def printed_headline(self):
+        """The element printing the title: an <h1>, else the first element of the body
+        whose whole text it is (a page without <h1>, or one whose <h1> is its breadcrumb),
+        found from the elements whose own text holds the title's longest word."""
+        title = self.title()
+        key = text_key(title)
+        if not key:
+            return None
+        heading = next((h for h in self.tree.iter("h1") if text_key(element_text(h)) == key),
+                       None)
+        if heading is not None:
+            return heading
+        word = max(title.split(), key=len)
+        for node in self.tree.xpath("//body//*[contains(text(), $word)]", word=word):
+            for holder in (node, *list(node.iterancestors())[:HEADLINE_HOLDER_DEPTH]):
+                if holder.tag not in _NOT_A_HEADLINE and text_key(element_text(holder)) == key:
+                    return holder
+        return None
 
     def category(self) -> str | None:
         section = self.ld.get("articleSection")
@@ -302,6 +319,8 @@ class ArticlePage:
 EDGE_LINES = 2      # a line printing only a date is furniture within this many of either end
 DATE_TEXT_MAX = 80  # characters of a printed date line ("Cập nhật thứ hai, ngày 24/12/12 11:05 tối")
 BODY_PARAGRAPH_WORDS = 30   # a paragraph this long is the body: the dateline is above it
+HEADLINE_HOLDER_DEPTH = 2  # the headline's text may sit in a <span> or <a> inside it
+_NOT_A_HEADLINE = frozenset({"a", "script", "style", "option", "title", "textarea"})
 _LINK_OR_CODE = "ancestor-or-self::*[self::a or self::script or self::style or self::option]"
 
 

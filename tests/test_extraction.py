@@ -164,6 +164,25 @@ def test_the_section_in_the_url_is_named_by_the_pages_own_links(path, menu, expe
     assert extract_article(page, "https://baothu.vn" + path).category == expected
 
 
+@pytest.mark.parametrize("above, expected", [
+    ("<div><a href='/'>Trang chủ</a> › <a href='/suc-khoe/'>Sức khỏe</a> › "
+     "<span><a href='/suc-khoe/bac-si/'>Bác sĩ của bạn</a></span></div>", "Bác sĩ của bạn"),
+    ("<ul><li><a href='/home.html'>Home</a></li><li><a href='/chuyen-muc/bep-263.html'>Bếp núc"
+     "</a></li></ul><p>07/03/2026 08:47</p>", "Bếp núc"),
+    # a menu of many sections is no trail; nor is a link to another story, or a trail far above
+    ("<div><a href='/'>Trang chủ</a>" + "".join(f"<a href='/muc-{i}/'>Mục {i}</a>" for i in range(8))
+     + "</div>", None),
+    ("<div><a href='/'>Trang chủ</a> <a href='/tin-khac-123456.html'>Tin khác</a></div>", None),
+    ("<div><a href='/'>Trang chủ</a> <a href='/suc-khoe/'>Sức khỏe</a></div><p>"
+     + "Một đoạn văn dài chen giữa. " * 10 + "</p>", None),
+])
+def test_the_trail_of_links_above_the_headline_back_to_home_names_the_section(above, expected):
+    page = ("<html><head><title>Nông dân thu hoạch lúa</title></head><body>" + above
+            + "<h1>Nông dân thu hoạch lúa</h1><div class='content'><p>"
+            + "Bà con nông dân trong xã đang thu hoạch lúa. " * 20 + "</p></div></body></html>")
+    assert extract_article(page, "https://baothu.vn/95/64112/nong-dan/").category == expected
+
+
 FETCHED = datetime(2025, 6, 20, 10, 0, tzinfo=VN)
 
 

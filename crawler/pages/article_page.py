@@ -15,12 +15,13 @@ from crawler.pages.bylines import author_name, is_publisher, looks_like_byline, 
 from crawler.pages.dates import (clean_printed, has_clock, is_date_line, parse_any, parse_iso,
                                  parse_printed, without_label)
 from crawler.pages.page_kind import listing_reason
+from crawler.pages.urls import looks_like_article
 from crawler.pages.html_text import (element_lines, element_text, parse_page, remove_element,
                                      text_key)
 from crawler.pages.metadata import (canonical_url, first_time_element, json_ld_article,
                                     json_ld_objects, ld_author, ld_breadcrumb, meta, meta_all,
                                     printed_author_texts, printed_breadcrumb, printed_date_texts,
-                                    section_from_url)
+                                    section_from_url, trail_above)
 from crawler.sites.registry import Site
 
 class NoArticle(Exception):
@@ -280,7 +281,13 @@ class ArticlePage:
         return (self.select_text("category") or ld_breadcrumb(self.ld_objects, self.url_fetched)
                 or meta(self.tree, "article:section") or section
                 or printed_breadcrumb(self.tree, self.title())
-                or section_from_url(self.tree, self.url_fetched, self.same_site))
+                or section_from_url(self.tree, self.url_fetched, self.same_site)
+                or self.section_above_headline())
+
+    def section_above_headline(self) -> str | None:
+        heading = self.printed_headline()
+        return trail_above(heading, self.url_fetched, self.same_site, looks_like_article) \
+            if heading is not None else None
 
     def tags(self) -> list[str]:
         tags = ([element_text(n) for n in self.select("tags")]

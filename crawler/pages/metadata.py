@@ -176,3 +176,46 @@ def section_from_url(tree, page_url: str, same_site) -> str | None:
         if name and len(name.split()) <= SECTION_MAX_WORDS and text_key(name) not in HOME_KEYS:
             names[name] += 1
     return names.most_common(1)[0][0] if names else None
+
+
+TRAIL_MAX_LINKS = 5          # a breadcrumb trail: home, sections, at most this many links
+TRAIL_GAP_WORDS = 30         # words printed between the trail and the headline (a date, a byline)
+
+
+def trail_above(headline, page_url: str, same_site, looks_like_article) -> str | None:
+    """The section a breadcrumb trail nobody named as such gives: the links printed right
+    above the headline, back to a link to the home page ("Trang chủ" › "Sức khỏe" › "Bác
+    sĩ của bạn"), all short same-site links to pages that are not articles. Its last link
+    (the one nearest the headline) is the deepest section."""
+    links = headline.xpath("preceding::a")[::-1][:TRAIL_MAX_LINKS + 1]
+    if not links or _words_between(links[0], headline) > TRAIL_GAP_WORDS:
+        return None
+    for n, link in enumerate(links):
+        target = urljoin(page_url, (link.get("href") or "").strip())
+        name = element_text(link)
+        if _is_home(target, name):
+            return element_text(links[0]) if n else None
+        if (not name or len(name.split()) > SECTION_MAX_WORDS or not same_site(target)
+                or looks_like_article(target)):
+            return None
+    return None
+
+
+def _is_home(url: str, name: str) -> bool:
+    path = urlsplit(url).path.strip("/")
+    return text_key(name) in HOME_KEYS or path in ("", "index.html", "index.php", "home.html")
+
+
+def _words_between(first, last) -> int:
+    """Words of text printed after `first` (outside it) and before `last`."""
+    words = 0
+    for text in first.xpath("following::text()"):
+        holder = text.getparent()
+        if holder is last or last in holder.iterancestors():
+            break
+        if holder is not first and first not in holder.iterancestors() \
+                and holder.tag not in ("script", "style"):
+            words += len(text.split())
+            if words > TRAIL_GAP_WORDS:
+                break
+    return words

@@ -11,6 +11,7 @@ import trafilatura
 from crawler.pages.anchor import Anchored, anchor, leaf_blocks, locate
 from crawler.pages.captions import names_caption
 from crawler.pages.dates import is_date_line
+from crawler.pages.embedded import embedded_body
 from crawler.pages.html_text import SKIP_TAGS, element_lines, element_text, text_key
 from crawler.pages.metadata import meta
 
@@ -30,7 +31,15 @@ def body(html: str, url: str, tree=None) -> Anchored:
     if tree is None:
         return Anchored([cell for line in text.splitlines() for cell in table_row(line.strip())])
     found = anchored(text, tree)
-    return rescued(found, tree, url) if _words(found.lines) < RESCUE_WORDS else found
+    if _words(found.lines) >= RESCUE_WORDS:
+        return found
+    found = rescued(found, tree, url)
+    if _words(found.lines) >= RESCUE_WORDS:
+        return found
+    # Nothing printed: a page its scripts render holds the story in their state.
+    state = embedded_body(tree, [meta(tree, "og:title"), _head_text(tree),
+                                 title_from_head(tree), headline(tree)])
+    return Anchored(state) if state else found
 
 
 def anchored(text: str, tree) -> Anchored:

@@ -1,0 +1,100 @@
+"""The article body of a page its scripts render: the HTML as served holds an empty root
+element and the story in a JSON state blob (Next.js `__NEXT_DATA__`, Nuxt, `window.__INITIAL_STATE__
+= {...}`, any `<script type="application/json">`). A browser shows the story; trafilatura and
+the page's own blocks give nothing.
+
+The body is taken only from the JSON object that also holds the page's headline (a key whose
+value is the title): the longest prose string in it, read as HTML when it is HTML. Other
+long strings of the state (another story's teaser, a comment) are not next to this headline.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from lxml import html as lxml_html
+
+from crawler.pages.html_text import element_lines, text_key
+
+BODY_MIN_WORDS = 80           # a string this long can be a body (the chain's own minimum)
+STATE_MAX_CHARS = 5_000_000   # larger scripts are bundles, not state
+_ASSIGNED = re.compile(r"=\s*(?=[{\[])")        # window.__STATE__ = {...}
+_TAG = re.compile(r"<[a-zA-Z/][^>]*>")
+
+
+def embedded_body(tree, titles: list[str]) -> list[str]:
+    """Paragraphs of the story in the page's script state, next to one of `titles`
+    (the page's declared or printed headline), or []."""
+    keys = {text_key(t) for t in titles if t and text_key(t)}
+    if not keys:
+        return []
+    best: list[str] = []
+    for state in _states(tree):
+        for holder in _objects(state):
+            if any(isinstance(v, str) and text_key(v) in keys for v in holder.values()):
+                lines = _prose(_longest_string(holder))
+                if _words(lines) > _words(best):
+                    best = lines
+    return best if _words(best) >= BODY_MIN_WORDS else []
+
+
+def _states(tree):
+    """JSON values the page's scripts hold: whole JSON scripts, and objects assigned in
+    inline scripts."""
+    for script in tree.iter("script"):
+        text = script.text or ""
+        if not text.strip() or len(text) > STATE_MAX_CHARS or script.get("src"):
+            continue
+        kind = (script.get("type") or "").lower()
+        if "json" in kind:
+            try:
+                yield json.loads(text)
+            except ValueError:
+                continue
+        elif "{" in text:
+            yield from _assigned(text)
+
+
+def _assigned(code: str):
+    decoder = json.JSONDecoder()
+    for match in _ASSIGNED.finditer(code):
+        try:
+            value, _ = decoder.raw_decode(code, match.end())
+        except ValueError:
+            continue
+        if isinstance(value, (dict, list)):
+            yield value
+
+
+def _objects(value):
+    """Every JSON object inside value."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            yield item
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _longest_string(holder: dict) -> str:
+    """The longest string among the object's values and its children's (a body may sit
+    one level down: {"title": ..., "content": {"html": ...}})."""
+    strings = [v for v in holder.values() if isinstance(v, str)]
+    for child in holder.values():
+        if isinstance(child, dict):
+            strings += [v for v in child.values() if isinstance(v, str)]
+    return max(strings, key=len, default="")
+
+
+def _prose(text: str) -> list[str]:
+    """The string's paragraphs: its blocks when it is HTML, else its lines."""
+    if _TAG.search(text):
+        fragment = lxml_html.fragment_fromstring(text, create_parent="div")
+        return element_lines(fragment)
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _words(lines: list[str]) -> int:
+    return sum(len(line.split()) for line in lines)

@@ -19,13 +19,15 @@ BLOCK_HEADINGS = (
     "tin nổi bật", "nổi bật", "tin nóng", "tin tiêu điểm", "tin địa phương", "tin ảnh",
     "phản hồi", "bình luận", "ý kiến bạn đọc", "gửi bình luận", "gửi ý kiến", "ý kiến",
     "viết bình luận", "tin bài liên quan", "cùng chuyên mục", "chủ đề", "video nổi bật",
+    "bài viết mới", "bài viết mới nhất", "bình luận mới nhất", "bình luận nội dung mới nhất",
+    "rao vặt", "tin rao vặt",
 )
 # A line that is only a label: it goes alone.
 LABEL_LINES = (
     "chia sẻ", "in bài", "in trang", "lưu", "gửi", "copy link", "sao chép link", "facebook",
     "zalo", "twitter", "email", "tags", "từ khóa", "từ khoá", "về đầu trang", "quay lại",
     "trở về", "bản in", "theo dõi", "thích", "bình chọn", "đánh giá", "nghe bài viết",
-    "nghe đọc", "cỡ chữ", "xem bản đầy đủ",
+    "nghe đọc", "cỡ chữ", "xem bản đầy đủ", "chia sẻ bài viết", "chia sẻ bài này",
 )
 # Lines starting with these are footer/licence/share lines.
 LABEL_PREFIXES = (
@@ -34,6 +36,7 @@ LABEL_PREFIXES = (
     "chia sẻ lên", "đường dây nóng", "hotline", "liên hệ quảng cáo", "tags:", "từ khóa:",
     "từ khoá:", "tag:", "nguồn:", "xem thêm:", "đọc thêm:", "tin liên quan:",
     "tham khảo:", "nguồn tham khảo", "mời bạn đọc vào chuyên mục", "mời quý độc giả xem",
+    "xem thêm chủ đề", "theo dõi chúng tôi",
     # a photo's credit or caption left in the body ("Ảnh minh họa / Vietnam+", "Ảnh: TTXVN")
     "ảnh minh họa", "ảnh minh hoạ", "ảnh:",
 )

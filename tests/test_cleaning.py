@@ -30,6 +30,12 @@ BODY = ("Huyện ủy Tuy Phong cho biết, việc triển khai Kết luận s�
     # a promo line behind a bullet, a reference credit, a photo credit left in the body
     ([BODY, "Ảnh minh họa / Vietnam+", BODY, "* Mời bạn đọc vào chuyên mục Y tế xem các tin, "
       "bài liên quan.", "Tham khảo: Lý Luận Cơ Bản Y Học Cổ Truyền"], [BODY, BODY]),
+    # a blog's widget titles with their lists, a share label, a topics line
+    ([BODY, "Chia sẻ bài viết", "Bài viết mới", "Cách làm bánh quy", "Bình luận mới nhất",
+      "Lan: hay quá", "Xem thêm chủ đề: bánh, bếp núc"], [BODY]),
+    # a sentence opening like a widget title is text
+    ([BODY, "Bài viết mới của ông đăng trên tạp chí năm 2020 được nhiều người đọc."],
+     [BODY, "Bài viết mới của ông đăng trên tạp chí năm 2020 được nhiều người đọc."]),
     # no boilerplate: untouched
     ([BODY, "Ông Nguyễn Văn A nói: “Chúng tôi sẽ làm tốt hơn.”"],
      [BODY, "Ông Nguyễn Văn A nói: “Chúng tôi sẽ làm tốt hơn.”"]),

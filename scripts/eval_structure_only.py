@@ -7,7 +7,10 @@ names its blocks in words no list holds. Tuned pages only: the sealed part is `m
     .venv/bin/python scripts/eval_structure_only.py [--show NAME]
 
 Last line: `structure-only pages=<n> f1=<as served> scrambled_f1=<f> scrambled_traf=<f>
-scrambled_min=<f>`.
+scrambled_min=<f> scrambled_when=<share> scrambled_category=<share> listings=<n>
+scrambled_links_recall_mean=<r> scrambled_links_recall_min=<r>`: the share of scrambled pages
+whose `published_at` (to the minute) and category match gold, and the main-list recall of every
+tuned listing page scrambled alike.
 """
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ import argparse
 import hashlib
 import re
 import sys
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -55,19 +60,38 @@ def main(argv=None) -> int:
     if args.show:
         show(next(p for p in pages if p.name == args.show))
         return 0
-    rows = []
+    rows, fields = [], []
     print(f"{'page':32} {'as served':>9} {'scrambled':>9} {'traf scr.':>9}")
     for page in pages:
         html, scrambled = page.html(), scramble(page.html())
         served = ev.score(ev.extract(page, "generic", html=html), page.gold).f1
-        ours = ev.score(ev.extract(page, "generic", html=scrambled), page.gold).f1
+        ours = ev.score(ev.extract(page, "generic", html=scrambled), page.gold)
         traf = ev.score(ev.extract(page, "trafilatura", html=scrambled), page.gold).f1
-        rows.append((served, ours, traf))
-        print(f"{page.name:32} {served:9.3f} {ours:9.3f} {traf:9.3f}")
+        rows.append((served, ours.f1, traf))
+        fields.append((ours.fields["when"], ours.fields["category"]))
+        print(f"{page.name:32} {served:9.3f} {ours.f1:9.3f} {traf:9.3f}")
     mean = [sum(column) / len(rows) for column in zip(*rows)]
+    when, category = (sum(column) / len(fields) for column in zip(*fields))
+    recalls = scrambled_listing_recalls()
     print(f"structure-only pages={len(rows)} f1={mean[0]:.3f} scrambled_f1={mean[1]:.3f} "
-          f"scrambled_traf={mean[2]:.3f} scrambled_min={min(r[1] for r in rows):.3f}")
+          f"scrambled_traf={mean[2]:.3f} scrambled_min={min(r[1] for r in rows):.3f} "
+          f"scrambled_when={when:.2f} scrambled_category={category:.2f} "
+          f"listings={len(recalls)} scrambled_links_recall_mean="
+          f"{sum(recalls) / max(len(recalls), 1):.3f} "
+          f"scrambled_links_recall_min={min(recalls, default=float('nan')):.3f}")
     return 0
+
+
+def scrambled_listing_recalls() -> list[float]:
+    """Main-list recall of each tuned listing page, scrambled."""
+    pages = ev.all_pages(ev.real_pages_dir(), ev.dev_pages_dir())
+    recalls = []
+    with tempfile.TemporaryDirectory() as folder:
+        for page in (p for p in pages if p.kind == "listing" and p.tuned):
+            copy = Path(folder) / page.file.name
+            copy.write_text(scramble(page.html()), "utf-8")
+            recalls.append(ev.score_listing(replace(page, file=copy)).recall)
+    return recalls
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ LABEL_PREFIXES = (
     "chia sẻ lên", "đường dây nóng", "hotline", "liên hệ quảng cáo", "tags:", "từ khóa:",
     "từ khoá:", "tag:", "nguồn:", "xem thêm:", "đọc thêm:", "tin liên quan:",
     "tham khảo:", "nguồn tham khảo", "mời bạn đọc vào chuyên mục", "mời quý độc giả xem",
-    "xem thêm chủ đề", "theo dõi chúng tôi",
+    "xem thêm chủ đề",
     # a photo's credit or caption left in the body ("Ảnh minh họa / Vietnam+", "Ảnh: TTXVN")
     "ảnh minh họa", "ảnh minh hoạ", "ảnh:",
 )

@@ -47,3 +47,22 @@ def test_a_broken_state_is_skipped():
     html = _page("<script>window.__STATE__ = {\"title\": \"" + TITLE + "\", broken</script>")
     with pytest.raises(NoArticle):
         extract_article(html, "https://baotinh.vn/hoi-nghi-123456.html")
+
+
+def test_the_body_is_the_string_reading_as_prose_not_an_image_or_a_json_text():
+    state = {"title": TITLE, "content": "".join(f"<p>{p}</p>" for p in PARAGRAPHS),
+             "thumb": "data:image/jpeg;base64," + "A" * 5000,
+             "seo": {"schema": json.dumps({"@type": "NewsArticle", "articleBody": OTHER * 3},
+                                          ensure_ascii=False)}}
+    html = _page("<script>window.__STATE__ = " + json.dumps(state, ensure_ascii=False)
+                 + ";</script>")
+    assert extract_article(html, "https://baotinh.vn/hoi-nghi-123456.html").text.splitlines() \
+        == PARAGRAPHS
+
+
+def test_a_state_nested_past_the_stack_or_a_bundle_of_assignments_is_no_crash():
+    nested = "<script>window.__S__ = " + '{"a":' * 50_000 + "</script>"
+    bundle = "<script>" + "var x = {a: 1}; y = [1]; " * 20_000 + "</script>"
+    for script in (nested, bundle, nested.replace("<script>", '<script type="application/json">')):
+        with pytest.raises(NoArticle):
+            extract_article(_page(script), "https://baotinh.vn/hoi-nghi-123456.html")

@@ -142,6 +142,15 @@ def test_the_dateline_is_read_under_a_headline_printed_without_its_own_h1(headli
     assert article.published_at == datetime(2011, 8, 3, 1, 0, tzinfo=VN)
 
 
+def test_a_most_read_link_to_this_page_is_not_its_headline():
+    side = ("<ul><li><a href='/nong-dan-post88.html'>Nông dân thu hoạch lúa</a></li><li>"
+            "09:30 01/01/2020</li></ul>")
+    page = _undeclared_page("03-08-2011 01:00").replace(
+        "<h1>Nông dân thu hoạch lúa</h1>", side + "<div>Nông dân thu hoạch lúa</div>")
+    article = extract_article(page, "https://baothu.vn/nong-dan-post88.html")
+    assert article.published_at == datetime(2011, 8, 3, 1, 0, tzinfo=VN)
+
+
 def test_dates_after_the_body_or_in_links_do_not_date_the_article():
     # a related story's date (a link) and a comment's date (after the body) are not its date
     page = _undeclared_page("<a href='/khac-post9.html'>Tin khác 02/02/2020 10:00</a>",
@@ -175,6 +184,13 @@ def test_the_section_in_the_url_is_named_by_the_pages_own_links(path, menu, expe
     ("<div><a href='/'>Trang chủ</a> <a href='/tin-khac-123456.html'>Tin khác</a></div>", None),
     ("<div><a href='/'>Trang chủ</a> <a href='/suc-khoe/'>Sức khỏe</a></div><p>"
      + "Một đoạn văn dài chen giữa. " * 10 + "</p>", None),
+    ("<div><a href='/'>Trang chủ</a> <a href='/suc-khoe/'>Sức khỏe</a> "
+     + "Một đoạn văn dài chen giữa. " * 10 + "</div>", None),          # the gap as loose text
+    # a logo linking home over a small menu; another site's root is no home
+    ("<div><a href='/'><img src='/logo.png'></a><ul><li><a href='/tin-tuc/'>Tin tức</a></li>"
+     "<li><a href='/lien-he/'>Liên hệ</a></li></ul></div>", None),
+    ("<div><a href='https://facebook.com/'>Facebook</a> <a href='/suc-khoe/'>Sức khỏe</a></div>",
+     None),
 ])
 def test_the_trail_of_links_above_the_headline_back_to_home_names_the_section(above, expected):
     page = ("<html><head><title>Nông dân thu hoạch lúa</title></head><body>" + above

@@ -552,3 +552,50 @@ def test_a_paragraph_opening_with_a_link_and_cards_between_the_prose_stay():
             f"{body(PARAGRAPHS[2])}</div></body></html>")
     lines = [first, *PARAGRAPHS[:2], teaser, PARAGRAPHS[2]]
     assert anchor(lines, parse_html(html)).lines == lines
+
+
+def test_a_standfirst_under_an_h1_linking_to_its_own_page_is_no_card_teaser():
+    url = "https://baotinh.vn/thoi-su/hoi-nghi-tong-ket-123456.html"
+    sapo = ("Sáng nay, tỉnh tổ chức hội nghị tổng kết công tác năm và triển khai nhiệm vụ năm "
+            "tới với nhiều chỉ tiêu quan trọng.")
+    paragraphs = [f"Đoạn {i}: tỉnh tổng kết năm với nhiều chuyển biến tích cực trong phát triển "
+                  f"kinh tế, xã hội và chăm lo đời sống người dân vùng sâu." for i in range(8)]
+    for href in (url, "/thoi-su/hoi-nghi-tong-ket-123456.html"):
+        for tag in ("h1", "h2"):
+            html = (f"<html><head><title>Hội nghị tổng kết năm</title></head><body><div><div><div>"
+                    f"<{tag}><a href='{href}'>Tỉnh tổ chức hội nghị tổng kết năm mới</a></{tag}>"
+                    f"<p>{sapo}</p></div>" + body(*paragraphs) + "</div></div></body></html>")
+            assert sapo in extract_article(html, url).text
+
+
+def test_a_short_page_is_not_padded_with_its_footer_by_the_second_reading():
+    """A video page: a one-sentence description, two related videos, a footer whose only
+    mark is its class name."""
+    description = ("Lễ hội đua thuyền truyền thống thu hút hàng nghìn người dân và du khách đến "
+                   "cổ vũ các đội thi.")
+    related = "".join(f"<div><h3><a href='/video/tin-{i}-post{i}00.html'>Video số {i} về lễ hội "
+                      f"ở tỉnh</a></h3><p>Mô tả ngắn của video số {i}: người dân vui chơi ngày hội, "
+                      f"nhiều hoạt động văn hóa đặc sắc diễn ra suốt ba ngày liền.</p></div>"
+                      for i in range(2))
+    html = ("<html><head><title>Lễ hội đua thuyền</title></head><body><h1>Lễ hội đua thuyền</h1>"
+            "<div><video src='/v.mp4'></video></div><p>" + description + "</p><div><h2>Video khác"
+            "</h2>" + related + "</div><div class='footer'><p>Báo Thư. Giấy phép số 123/GP-BTTTT "
+            "cấp ngày 1/1/2020. Địa chỉ: số 1 đường Lê Lợi, thành phố. Điện thoại: 0123 456 789. "
+            "Tổng biên tập: Nguyễn Văn A. Ghi rõ nguồn khi phát hành lại thông tin.</p></div>"
+            "</body></html>")
+    text = extract_article(html, "https://baothu.vn/video/le-hoi-post88.html").text
+    assert description in text and "Giấy phép" not in text
+
+
+def test_a_list_of_data_items_beside_the_prose_stays():
+    """The sentences' own element is no container when a list as long as them stands
+    beside it: its items (no full stop) are the article's data."""
+    from crawler.pages.anchor import anchor
+    prose = [f"Đoạn {i}: giá lúa hôm nay tại các tỉnh đồng bằng tiếp tục tăng nhẹ so với tuần "
+             f"trước, nông dân phấn khởi." for i in range(4)]
+    items = [f"Giá lúa loại {i} tại tỉnh số {i} trong khu vực đồng bằng sông Cửu Long hôm nay "
+             f"là {i}.000 đồng mỗi kg" for i in range(8)]
+    html = ("<html><body><div><a href='/'>Trang chủ</a></div><div><h1>Giá lúa</h1><div>"
+            + body(*prose) + "</div><ul>" + "".join(f"<li>{x}</li>" for x in items)
+            + "</ul></div><div>Liên hệ</div></body></html>")
+    assert anchor(prose + items, parse_html(html)).lines == prose + items

@@ -54,8 +54,10 @@ def anchor_lines(lines: list[str], tree) -> list[str]:
     return anchor(lines, tree).lines
 
 
-def anchor(lines: list[str], tree, known: dict[int, object] | None = None) -> Anchored:
-    """`known`: line index -> the element printing it, where the caller knows (table rows)."""
+def anchor(lines: list[str], tree, known: dict[int, object] | None = None,
+           page_url: str | None = None) -> Anchored:
+    """`known`: line index -> the element printing it, where the caller knows (table rows);
+    `page_url`: the page's own address (a link to it is no link to another story)."""
     blocks = leaf_blocks(tree)
     located = {**(known or {}), **locate(lines, blocks)}
     container = find_container(located, lines)
@@ -66,7 +68,7 @@ def anchor(lines: list[str], tree, known: dict[int, object] | None = None) -> An
     cards = card_lists(container)
     skipped = link_list_blocks(blocks, order, container, cards) | rating_blocks(located.values())
     inside = {n: b for n, b in located.items() if b in order}
-    skipped |= outside_body(teaser_cards(inside, container), inside, lines, order)
+    skipped |= outside_body(teaser_cards(inside, container, page_url), inside, lines, order)
     headlines = card_headlines(cards)
     skipped |= cards                      # a table row the caller located may be a card
     lines_kept = [(n, line) for n, line in enumerate(lines) if located.get(n) not in skipped
@@ -150,26 +152,40 @@ def navigation_keys(tree) -> set[str]:
 
 
 def find_container(located: dict[int, object], lines: list[str]):
-    """The deepest element holding CONTAINER_SHARE of the located text, or, deeper still,
-    PROSE_SHARE of its prose (lines that are sentences): when trafilatura returns a whole
-    layout page, menus, addresses and keyword lists outweigh nothing there, and the
-    article is where the prose is. A page whose prose is spread (a forum thread) or scarce
-    (a video page, a profile) keeps the wider element."""
-    weight, prose_weight = {}, {}
+    """The deepest element holding CONTAINER_SHARE of the located text, or, deeper, one
+    holding PROSE_SHARE of its sentence lines and PROSE_HOLDER_SHARE of its text that is
+    not link text. When trafilatura returns a whole layout page, the story is where the
+    prose is: menus (links) weigh nothing there, and addresses or keyword lists beside the
+    story stay out; a list of data items as long as the prose beside it stays in. A page
+    whose prose is scarce (a video page, a profile) keeps the wider element."""
+    weight, unlinked, prose_weight = {}, {}, {}
     for n, block in located.items():
-        prose = _is_prose(lines[n])
+        size = len(lines[n])
+        own = size * (1.0 - _link_share(block))
+        prose = size if _is_prose(lines[n]) else 0
         for node in (block, *block.iterancestors()):
-            weight[node] = weight.get(node, 0) + len(lines[n])
-            prose_weight[node] = prose_weight.get(node, 0) + (len(lines[n]) if prose else 0)
+            weight[node] = weight.get(node, 0) + size
+            unlinked[node] = unlinked.get(node, 0) + own
+            prose_weight[node] = prose_weight.get(node, 0) + prose
+    blocks = set(located.values())
     total = sum(len(lines[n]) for n in located)
+    unlinked_total = sum(unlinked[b] for b in blocks)
     prose_total = sum(len(lines[n]) for n in located if _is_prose(lines[n]))
     holders = [node for node, w in weight.items() if total and w >= CONTAINER_SHARE * total]
     if sum(_is_prose(lines[n]) for n in located) >= PROSE_MIN_LINES:
-        holders += [node for node, w in prose_weight.items() if w >= PROSE_SHARE * prose_total]
+        holders += [node for node, w in prose_weight.items() if w >= PROSE_SHARE * prose_total
+                    and unlinked[node] >= PROSE_HOLDER_SHARE * unlinked_total]
     return max(holders, key=lambda node: sum(1 for _ in node.iterancestors()), default=None)
 
 
+def _link_share(block) -> float:
+    text = len(element_text(block))
+    linked = sum(len(element_text(a)) for a in block.iter("a"))
+    return min(linked / text, 1.0) if text else 0.0
+
+
 PROSE_SHARE = 0.95
+PROSE_HOLDER_SHARE = 0.5
 PROSE_MIN_LINES = 3          # fewer sentences say nothing of where an article is
 
 
@@ -197,16 +213,17 @@ def card_headlines(cards: set) -> tuple[str, ...]:
 HEADLINE_MIN_CHARS = 12
 
 
-def teaser_cards(located: dict[int, object], container) -> set:
+def teaser_cards(located: dict[int, object], container, page_url: str | None) -> set:
     """Located blocks that are the teaser of a lone card (link_lists.is_card_teaser)."""
-    words: dict = {}
-    return {b for b in located.values() if is_card_teaser(b, container, words)}
+    sizes: dict = {}
+    return {b for b in located.values() if is_card_teaser(b, container, sizes, page_url)}
 
 
 def outside_body(blocks: set, located: dict[int, object], lines: list[str], order: dict) -> set:
-    """(`located`: the lines located inside the container.) Those of the blocks printed before the article's first sentence line that is none of
-    them, or after its last: a box of stories below (or above) the body. Between them they
-    are the page's own text (a listing's cards, the stories of a live page)."""
+    """The blocks printed before the first sentence line of the body that is none of them,
+    or after its last: a box of stories above or below the body. Between those lines they
+    are the page's own text (a listing's cards, the stories of a live page). `located`: the
+    lines located inside the container."""
     prose = [order[b] for n, b in located.items() if b not in blocks and _is_prose(lines[n])]
     if not prose:
         return set()
@@ -250,7 +267,8 @@ def merge(lines: list[str], located: dict[int, object], order: dict, blocks: lis
     for n, line in enumerate(lines):
         block = located.get(n)
         if block is None and left:
-            continue                       # unlocated, among the page's closing furniture
+            continue                       # unlocated, after a line printed outside that
+                                           # came after the article's last line
         if block is not None and block not in order:
             left = 0 <= last_inside < n
             if not (n < first_inside and opening_prose(block, line)):

@@ -15,7 +15,7 @@ from crawler.pages.bylines import author_name, is_publisher, looks_like_byline, 
 from crawler.pages.dates import (clean_printed, has_clock, is_date_line, parse_any, parse_iso,
                                  parse_printed, without_label)
 from crawler.pages.page_kind import listing_reason
-from crawler.pages.urls import looks_like_article
+from crawler.pages.urls import NOT_ARTICLE, looks_like_article
 from crawler.pages.html_text import (element_lines, element_text, parse_page, remove_element,
                                      text_key)
 from crawler.pages.metadata import (canonical_url, first_time_element, json_ld_article,
@@ -239,7 +239,7 @@ class ArticlePage:
         """A short unlinked text with a date and a time after the <h1> printing the title,
         before the first paragraph of body length ("Published on 03-08-2011 01:00 AM" in
         an unnamed block): later dates belong to comments and related stories."""
-        heading = self.printed_headline()
+        heading = self.printed_headline
         if heading is None:
             return None, None
         for node in heading.xpath("following::*"):
@@ -255,10 +255,12 @@ class ArticlePage:
                     return when, clean_printed(without_label(line))
         return None, None
 
+    @cached_property
     def printed_headline(self):
         """The element printing the title: an <h1>, else the first element of the body
         whose whole text it is (a page without <h1>, or one whose <h1> is its breadcrumb),
-        found from the elements whose own text holds the title's longest word."""
+        found from the elements whose own text holds the title's longest word. Never a link,
+        nor an item of a list or a box (a "most read" link to this very page)."""
         title = self.title()
         key = text_key(title)
         if not key:
@@ -268,10 +270,16 @@ class ArticlePage:
         if heading is not None:
             return heading
         word = max(title.split(), key=len)
+        most = HEADLINE_HOLDER_CHARS + 2 * len(title)
         for node in self.tree.xpath("//body//*[contains(text(), $word)]", word=word):
-            for holder in (node, *list(node.iterancestors())[:HEADLINE_HOLDER_DEPTH]):
-                if holder.tag not in _NOT_A_HEADLINE and text_key(element_text(holder)) == key:
-                    return holder
+            holder = node
+            while holder.tag in _INLINE and holder.getparent() is not None:
+                holder = holder.getparent()          # <div><span>headline</span></div>
+            if holder.tag in _NOT_A_HEADLINE or holder.xpath(_IN_A_LIST_OR_BOX) \
+                    or len(holder.text_content()) > most:
+                continue
+            if text_key(element_text(holder)) == key:
+                return holder
         return None
 
     def category(self) -> str | None:
@@ -285,9 +293,9 @@ class ArticlePage:
                 or self.section_above_headline())
 
     def section_above_headline(self) -> str | None:
-        heading = self.printed_headline()
-        return trail_above(heading, self.url_fetched, self.same_site, looks_like_article) \
-            if heading is not None else None
+        heading = self.printed_headline
+        return trail_above(heading, self.url_fetched, self.same_site, looks_like_article,
+                           _not_a_section) if heading is not None else None
 
     def tags(self) -> list[str]:
         tags = ([element_text(n) for n in self.select("tags")]
@@ -326,9 +334,16 @@ class ArticlePage:
 EDGE_LINES = 2      # a line printing only a date is furniture within this many of either end
 DATE_TEXT_MAX = 80  # characters of a printed date line ("Cập nhật thứ hai, ngày 24/12/12 11:05 tối")
 BODY_PARAGRAPH_WORDS = 30   # a paragraph this long is the body: the dateline is above it
-HEADLINE_HOLDER_DEPTH = 2  # the headline's text may sit in a <span> or <a> inside it
-_NOT_A_HEADLINE = frozenset({"a", "script", "style", "option", "title", "textarea"})
+HEADLINE_HOLDER_CHARS = 40   # what a headline element prints beyond its title (spacing)
+_INLINE = frozenset({"a", "span", "b", "strong", "font", "em", "i"})
+_NOT_A_HEADLINE = frozenset({"a", "script", "style", "option", "title", "textarea", "li"})
+_IN_A_LIST_OR_BOX = "ancestor::*[self::li or self::nav or self::aside or self::footer]"
 _LINK_OR_CODE = "ancestor-or-self::*[self::a or self::script or self::style or self::option]"
+
+
+def _not_a_section(url: str) -> bool:
+    """A tag, author, search, contact or video page: never a section of the paper."""
+    return bool(NOT_ARTICLE.search(urlsplit(url).path))
 
 
 def _starts_body(node, own_text: str) -> bool:

@@ -30,7 +30,7 @@ def body(html: str, url: str, tree=None) -> Anchored:
     text = trafilatura_text(html, url)
     if tree is None:
         return Anchored([cell for line in text.splitlines() for cell in table_row(line.strip())])
-    found = anchored(text, tree)
+    found = anchored(text, tree, url)
     if _words(found.lines) >= RESCUE_WORDS:
         return found
     found = rescued(found, tree, url)
@@ -42,9 +42,9 @@ def body(html: str, url: str, tree=None) -> Anchored:
     return Anchored(state) if state else found
 
 
-def anchored(text: str, tree) -> Anchored:
+def anchored(text: str, tree, url: str | None = None) -> Anchored:
     lines, rows = table_lines(text.splitlines(), tree)
-    return anchor(lines, tree, rows) if lines else Anchored(lines)
+    return anchor(lines, tree, rows, url) if lines else Anchored(lines)
 
 
 def _words(lines: list[str]) -> int:
@@ -60,25 +60,30 @@ def trafilatura_text(page, url: str) -> str:
 # Fewer words than the cleaning chain keeps by default: the row would be dropped.
 RESCUE_WORDS = 80
 RESCUE_GAIN = 2        # a second reading is taken when it gives this many times the words
+# Names kept in the second reading: the generic words for a page's furniture, on any site.
+_KEPT_NAMES = re.compile(r"footer|menu|nav|sidebar|comment|copyright", re.I)
 
 
 def rescued(found: Anchored, tree, url: str) -> Anchored:
     """trafilatura deletes, unread, elements whose class or id it takes for boilerplate
     ("slide", "meta", "infinite-scroll", ...) and every <figure>; on a page that names its
     article box so, or lays a photo story out in <figure>s, it finds little or nothing, or
-    reads the menus instead. Read again with every name removed and figures made plain
-    blocks: structure alone. The second reading is anchored like the first and taken only
-    when its body reaches RESCUE_WORDS and RESCUE_GAIN times the first body's words: a page
-    that really is short keeps its text and is not padded with its footer. Asides, footers
-    and menus stay declared (boilerplate lives there)."""
+    reads the menus instead. Read again with the names removed and figures made plain
+    blocks: structure alone, but for the generic names of the page's furniture
+    (_KEPT_NAMES) and the <aside>, <footer> and <nav> tags: boilerplate lives there, and a
+    footer's licence lines must not pad a short page. The second reading is anchored like
+    the first and taken only when its body reaches RESCUE_WORDS and RESCUE_GAIN times the
+    first body's words: a page that really is short keeps its text."""
     nameless = copy.deepcopy(tree)
     for node in nameless.iter():
-        if isinstance(node.tag, str):
+        if not isinstance(node.tag, str):
+            continue
+        if not _KEPT_NAMES.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
             node.attrib.pop("class", None)
             node.attrib.pop("id", None)
-            if node.tag == "figure":
-                node.tag = "div"
-    retry = anchored(trafilatura_text(nameless, url), tree)
+        if node.tag == "figure":
+            node.tag = "div"
+    retry = anchored(trafilatura_text(nameless, url), tree, url)
     words = _words(retry.lines)
     return retry if words >= max(RESCUE_WORDS, RESCUE_GAIN * _words(found.lines)) else found
 

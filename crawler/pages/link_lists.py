@@ -10,14 +10,14 @@ text, recognised from structure alone (no class names):
   other pages, each a headline.
 
 - a teaser card standing alone (the lead story of a box): a small element whose headline
-  block is a link to another page and whose next block is that story's teaser.
+  block, before the teaser, is a link to another page.
 
 A paragraph holding one link, or a list of short links (sources, documents), stays.
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from urllib.parse import urldefrag
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from crawler.pages.html_text import element_text
 
@@ -106,23 +106,34 @@ TEASER_CARD_MAX_WORDS = 120   # headline, time and teaser of one story; an artic
 CARD_DEPTH = 4                # ancestors of a teaser looked at for its card
 
 
-def is_card_teaser(block, container, words: dict | None = None) -> bool:
+def is_card_teaser(block, container, sizes: dict | None = None,
+                   page_url: str | None = None) -> bool:
     """The block is the teaser of a card standing alone: a small element (below the
-    container) holding it links one other page by a headline, and that headline is a
-    block of its own before it (a link inside a paragraph of prose is no card).
-    `words`: element -> its word count, shared by the calls for one page."""
-    words = {} if words is None else words
+    container, holding no <h1>: that is the page's own headline) holding it links one other
+    page by a headline (not `page_url` itself), and that headline is a block of its own
+    before it (a link inside a paragraph of prose is no card). `sizes`: element -> its
+    word count, shared by the calls for one page."""
+    sizes = {} if sizes is None else sizes
+    own = _page_key(page_url, page_url) if page_url else None
     for card in list(block.iterancestors())[:CARD_DEPTH]:
-        if card is container:
+        if card is container or card.find(".//h1") is not None:
             return False
-        if card not in words:
-            words[card] = len(card.text_content().split())
-        if words[card] > TEASER_CARD_MAX_WORDS:
+        if card not in sizes:
+            sizes[card] = len(card.text_content().split())
+        if sizes[card] > TEASER_CARD_MAX_WORDS:
             return False
-        headlines = [page for page, words in targets(card).items() if words >= HEADLINE_MIN_WORDS]
+        headlines = [page for page, words in targets(card).items()
+                     if words >= HEADLINE_MIN_WORDS and _page_key(page, page_url) != own]
         if headlines:
             return len(headlines) == 1 and _headline_block_before(card, block, headlines[0])
     return False
+
+
+def _page_key(href: str, base: str | None) -> tuple[str, str]:
+    """Host and path of a link, resolved against the page (a page's link to itself may be
+    relative, absolute, with or without a trailing slash)."""
+    parts = urlsplit(urljoin(base or "", href))
+    return parts.netloc.lower().removeprefix("www."), parts.path.rstrip("/")
 
 
 def _headline_block_before(card, block, page: str) -> bool:

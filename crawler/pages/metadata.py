@@ -182,21 +182,25 @@ TRAIL_MAX_LINKS = 5          # a breadcrumb trail: home, sections, at most this 
 TRAIL_GAP_WORDS = 30         # words printed between the trail and the headline (a date, a byline)
 
 
-def trail_above(headline, page_url: str, same_site, looks_like_article) -> str | None:
+def trail_above(headline, page_url: str, same_site, looks_like_article,
+                never_a_section=lambda url: False) -> str | None:
     """The section a breadcrumb trail nobody named as such gives: the links printed right
     above the headline, back to a link to the home page ("Trang chủ" › "Sức khỏe" › "Bác
-    sĩ của bạn"), all short same-site links to pages that are not articles. Its last link
-    (the one nearest the headline) is the deepest section."""
+    sĩ của bạn"), all short same-site links to sections (not articles, not the pages
+    `never_a_section` names: contact, search, tags). Its last link (the one nearest the
+    headline) is the deepest section. A site logo linking home opens a menu, not a trail."""
     links = headline.xpath("preceding::a")[::-1][:TRAIL_MAX_LINKS + 1]
     if not links or _words_between(links[0], headline) > TRAIL_GAP_WORDS:
         return None
     for n, link in enumerate(links):
         target = urljoin(page_url, (link.get("href") or "").strip())
         name = element_text(link)
+        if not same_site(target):
+            return None
         if _is_home(target, name):
-            return element_text(links[0]) if n else None
-        if (not name or len(name.split()) > SECTION_MAX_WORDS or not same_site(target)
-                or looks_like_article(target)):
+            return element_text(links[0]) if n and link.find(".//img") is None else None
+        if (not name or len(name.split()) > SECTION_MAX_WORDS or looks_like_article(target)
+                or never_a_section(target)):
             return None
     return None
 
@@ -210,12 +214,19 @@ def _words_between(first, last) -> int:
     """Words of text printed after `first` (outside it) and before `last`."""
     words = 0
     for text in first.xpath("following::text()"):
-        holder = text.getparent()
-        if holder is last or last in holder.iterancestors():
+        owner = text.getparent()
+        if text.is_tail:                  # a tail is printed in its element's parent
+            owner = owner.getparent()
+        if owner is None:
+            continue
+        if _within(owner, last):
             break
-        if holder is not first and first not in holder.iterancestors() \
-                and holder.tag not in ("script", "style"):
+        if not _within(owner, first) and owner.tag not in ("script", "style"):
             words += len(text.split())
             if words > TRAIL_GAP_WORDS:
                 break
     return words
+
+
+def _within(node, element) -> bool:
+    return node is element or element in node.iterancestors()

@@ -599,3 +599,15 @@ def test_a_list_of_data_items_beside_the_prose_stays():
             + body(*prose) + "</div><ul>" + "".join(f"<li>{x}</li>" for x in items)
             + "</ul></div><div>Liên hệ</div></body></html>")
     assert anchor(prose + items, parse_html(html)).lines == prose + items
+
+
+def test_a_block_after_the_body_whose_link_is_no_heading_is_no_story_card():
+    """A forum post (its thread's title link in a <span>), a listing row: not a story's
+    headline set as a heading, so the text under it stays."""
+    from crawler.pages.anchor import anchor
+    article = [f"{p} {q}" for p in PARAGRAPHS for q in PARAGRAPHS[:2]]
+    reply = "I fitted the spacers last spring and have had no trouble with the bearings since."
+    post = (f"<div><div><span><a href='/forums/topic/162244-wheel-spacers-pros-cons/'>Wheel spacers "
+            f"pros and cons for trucks</a></span><p>{reply}</p></div></div>")
+    html = f"<html><body><div><h1>Buses</h1>{body(*article)}{post}</div></body></html>"
+    assert anchor(article + [reply], parse_html(html)).lines == article + [reply]

@@ -10,7 +10,7 @@ text, recognised from structure alone (no class names):
   other pages, each a headline.
 
 - a teaser card standing alone (the lead story of a box): a small element whose headline
-  block, before the teaser, is a link to another page.
+  block, before the teaser, is a heading linking another page.
 
 A paragraph holding one link, or a list of short links (sources, documents), stays.
 """
@@ -110,8 +110,9 @@ def is_card_teaser(block, container, sizes: dict | None = None,
                    page_url: str | None = None) -> bool:
     """The block is the teaser of a card standing alone: a small element (below the
     container, holding no <h1>: that is the page's own headline) holding it links one other
-    page by a headline (not `page_url` itself), and that headline is a block of its own
-    before it (a link inside a paragraph of prose is no card). `sizes`: element -> its
+    page by a headline (not `page_url` itself), and that headline is a heading block of its
+    own before it (a link inside a paragraph of prose, a forum post's title link, is no
+    card). `sizes`: element -> its
     word count, shared by the calls for one page."""
     sizes = {} if sizes is None else sizes
     own = _page_key(page_url, page_url) if page_url else None
@@ -147,5 +148,14 @@ def _headline_block_before(card, block, page: str) -> bool:
         linked = sum(len(element_text(a)) for a in node.iter("a")
                      if urldefrag((a.get("href") or "").strip()).url == page)
         if text and linked >= LINK_ROW_SHARE * len(text):
-            return True
+            return _is_heading(node)
     return False
+
+
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+
+
+def _is_heading(node) -> bool:
+    """A story's headline is set as a heading (a forum post's title link or a listing's
+    row is not): the block is one, or holds one."""
+    return node.tag in _HEADINGS or any(True for _ in node.iterdescendants(*_HEADINGS))

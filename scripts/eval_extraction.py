@@ -407,7 +407,7 @@ FLAG_NAMES = ("T=title A=author D=date as printed W=when (published_at to the mi
 
 def print_pages(per_page: dict[str, dict[str, Score]], verbose: bool) -> None:
     print(f"{'page':<34} {'extractor':<11} {'P':>5} {'R':>5} {'F1':>5} {'leak':>4} "
-          f"{'capt':>4}  T A D C K G {'ms':>6}")
+          f"{'capt':>4}  T A D W C K G {'ms':>6}")
     for page, scores in per_page.items():
         for name, s in scores.items():
             flags = " ".join("y" if s.fields[k] else "-" for k in FIELDS)

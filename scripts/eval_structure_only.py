@@ -58,7 +58,12 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     pages = tuned_articles()
     if args.show:
-        show(next(p for p in pages if p.name == args.show))
+        page = next((p for p in pages if p.name == args.show), None)
+        if page is None:
+            print(f"eval_structure_only: no tuned article page {args.show!r} (names: "
+                  f"{', '.join(p.name for p in pages[:5])}, ...)", file=sys.stderr)
+            return 2
+        show(page)
         return 0
     rows, fields = [], []
     print(f"{'page':32} {'as served':>9} {'scrambled':>9} {'traf scr.':>9}")

@@ -35,6 +35,16 @@ def load_eval_extraction():
     return module
 
 
+def load_script(name: str):
+    """scripts/<name>.py as a module (the evaluation scripts import eval_extraction)."""
+    load_eval_extraction()
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def real_pages_or_skip() -> Path:
     """The real-pages folder, or skip: it is outside the project and may be absent."""
     folder = load_eval_extraction().real_pages_dir()

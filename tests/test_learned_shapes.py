@@ -3,14 +3,12 @@
 leave-the-shapes-out measurement on the tuned real listing pages."""
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 
 import pandas as pd
 import pytest
 
-from conftest import LOCAL, ROOT, load_eval_extraction, run_cli
+from conftest import LOCAL, load_script, run_cli
 from crawler.demo.server import serve_site
 from crawler.pages.urls import learned_templates, looks_like_article, url_template
 from crawler.sites.registry import Site, UrlRules
@@ -84,20 +82,10 @@ def test_a_sitemap_of_an_unknown_shape_gives_its_articles_not_its_sections():
     assert discovery.sitemap_articles(pages, ruled, ruled.owns) == []   # rules decide alone
 
 
-def _unknown_shapes_script():
-    spec = importlib.util.spec_from_file_location("eval_unknown_shapes",
-                                                  ROOT / "scripts" / "eval_unknown_shapes.py")
-    module = importlib.util.module_from_spec(spec)
-    load_eval_extraction()
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_main_lists_are_found_with_every_known_shape_of_their_urls_switched_off(capsys):
     # Each tuned real listing page as a site whose URL shape nobody listed: only what the
     # page shows finds its list (a page of id-less slugs, baocongthuong, cannot be).
-    script = _unknown_shapes_script()
+    script = load_script("eval_unknown_shapes")
     assert script.main([]) == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
     figures = dict(part.split("=") for part in last.split()[1:])

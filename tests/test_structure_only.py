@@ -2,20 +2,11 @@
 names say nothing (a proxy for papers whose markup no word list knows)."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-
-from conftest import ROOT, load_eval_extraction, real_pages_or_skip
+from conftest import load_script, real_pages_or_skip
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("eval_structure_only",
-                                                  ROOT / "scripts" / "eval_structure_only.py")
-    module = importlib.util.module_from_spec(spec)
-    load_eval_extraction()
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("eval_structure_only")
 
 
 def test_scrambling_renames_each_class_and_id_alike_and_leaves_the_text():

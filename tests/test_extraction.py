@@ -151,6 +151,17 @@ def test_a_most_read_link_to_this_page_is_not_its_headline():
     assert article.published_at == datetime(2011, 8, 3, 1, 0, tzinfo=VN)
 
 
+def test_a_declared_time_is_kept_as_printed_when_time_and_day_sit_in_two_elements():
+    page = ("<html><head><title>Nông dân thu hoạch lúa</title><meta property="
+            "'article:published_time' content='2023-07-05T07:18:11+07:00'></head><body>"
+            "<h1>Nông dân thu hoạch lúa</h1><div><span>07:18</span> | <span>05/07/2023</span>"
+            "</div><div><p>" + "Bà con nông dân trong xã đang thu hoạch lúa. " * 20
+            + "</p></div></body></html>")
+    article = extract_article(page, "https://baothu.vn/nong-dan-post88.html")
+    assert article.published_raw == "07:18 | 05/07/2023"
+    assert article.published_at == datetime(2023, 7, 5, 7, 18, 11, tzinfo=VN)
+
+
 def test_dates_after_the_body_or_in_links_do_not_date_the_article():
     # a related story's date (a link) and a comment's date (after the body) are not its date
     page = _undeclared_page("<a href='/khac-post9.html'>Tin khác 02/02/2020 10:00</a>",

@@ -220,11 +220,17 @@ class ArticlePage:
     def dates_printed_in(self, year: int):
         """Short printed texts that may be the page's date: those of the date elements first
         (classes, <time>), then any short text printing the year (an unnamed <span> under
-        the headline: "Chủ nhật, 26/01/2025 - 15:29")."""
+        the headline: "Chủ nhật, 26/01/2025 - 15:29"), and the short element holding it
+        when the time of day is printed in an element beside it ("<span>07:18</span> |
+        <span>05/07/2023</span>")."""
         yield from printed_date_texts(self.tree)
         for node in self.tree.xpath("//body//*[contains(text(), $year)]", year=str(year)):
-            if node.tag not in ("script", "style") and len(node.text_content()) <= DATE_TEXT_MAX:
-                yield element_text(node)
+            if node.tag in ("script", "style") or len(node.text_content()) > DATE_TEXT_MAX:
+                continue
+            yield element_text(node)
+            holder = node.getparent()
+            if holder is not None and len(holder.text_content()) <= DATE_TEXT_MAX:
+                yield element_text(holder)
 
     def first_printed_date(self) -> tuple:
         """For pages declaring no date: the first printed date that has a time of day, in

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from os.path import commonprefix
 
 from crawler.pages.bylines import looks_like_byline
-from crawler.pages.html_text import BLOCK_TAGS, SKIP_TAGS, element_text, text_key
+from crawler.pages.html_text import (BLOCK_TAGS, SKIP_TAGS, SUBHEADINGS, element_text,
+                                     text_key)
 from crawler.pages.link_lists import card_lists, in_link_list, is_card_teaser
 
-HEADINGS = frozenset("h2 h3 h4 h5 h6".split())
 CONTAINER_SHARE = 0.8        # the container holds this share of the located text
 PREFIX_CHARS = 15            # a line and a block sharing this many key chars are one...
 HEADING_MAX_WORDS = 30
@@ -159,26 +159,27 @@ def find_container(located: dict[int, object], lines: list[str]):
     story stay out; a list of data items as long as the prose beside it stays in. A page
     whose prose is scarce (a video page, a profile) keeps the wider element."""
     weight, unlinked, prose_weight = {}, {}, {}
+    prose_lines = {n for n in located if _is_prose(lines[n])}
     for n, block in located.items():
         size = len(lines[n])
         own = size * (1.0 - _link_share(block))
-        prose = size if _is_prose(lines[n]) else 0
+        prose = size if n in prose_lines else 0
         for node in (block, *block.iterancestors()):
             weight[node] = weight.get(node, 0) + size
             unlinked[node] = unlinked.get(node, 0) + own
             prose_weight[node] = prose_weight.get(node, 0) + prose
-    blocks = set(located.values())
     total = sum(len(lines[n]) for n in located)
-    unlinked_total = sum(unlinked[b] for b in blocks)
-    prose_total = sum(len(lines[n]) for n in located if _is_prose(lines[n]))
+    unlinked_total = sum(unlinked[b] for b in set(located.values()))
+    prose_total = sum(len(lines[n]) for n in prose_lines)
     holders = [node for node, w in weight.items() if total and w >= CONTAINER_SHARE * total]
-    if sum(_is_prose(lines[n]) for n in located) >= PROSE_MIN_LINES:
+    if len(prose_lines) >= PROSE_MIN_LINES:
         holders += [node for node, w in prose_weight.items() if w >= PROSE_SHARE * prose_total
                     and unlinked[node] >= PROSE_HOLDER_SHARE * unlinked_total]
     return max(holders, key=lambda node: sum(1 for _ in node.iterancestors()), default=None)
 
 
 def _link_share(block) -> float:
+    """Share of the block's text that is link text."""
     text = len(element_text(block))
     linked = sum(len(element_text(a)) for a in block.iter("a"))
     return min(linked / text, 1.0) if text else 0.0
@@ -190,6 +191,7 @@ PROSE_MIN_LINES = 3          # fewer sentences say nothing of where an article i
 
 
 def _is_prose(line: str) -> bool:
+    """A paragraph of sentences: PROSE_MIN_WORDS words or more, ending like a sentence."""
     return len(line.split()) >= PROSE_MIN_WORDS and line.rstrip(_CLOSING_QUOTES).endswith(
         tuple(_SENTENCE_END))
 
@@ -301,14 +303,9 @@ def opening_prose(block, line: str) -> bool:
     of prose (sentences, few links, not in navigation or a figure): the standfirst or the
     opening paragraphs, printed outside the element holding most of the text (which may
     even be a comment thread). Not demonstrably boilerplate, so it stays."""
-    text = element_text(block)
-    if len(line.split()) < PROSE_MIN_WORDS or not line.rstrip(_CLOSING_QUOTES).endswith(
-            tuple(_SENTENCE_END)):
+    if not _is_prose(line) or any(a.tag in OUTSIDE_PROSE for a in block.iterancestors()):
         return False
-    if any(a.tag in OUTSIDE_PROSE for a in block.iterancestors()):
-        return False
-    linked = sum(len(element_text(a)) for a in block.iter("a"))
-    return linked <= PROSE_LINK_SHARE * max(len(text), 1)
+    return _link_share(block) <= PROSE_LINK_SHARE
 
 
 PROSE_LINK_SHARE = 0.3
@@ -362,12 +359,11 @@ def is_heading(node, container=None) -> bool:
     inside the container (the tables an old page lays itself out with, around the
     container, do not count)."""
     text = element_text(node)
-    if node.tag not in HEADINGS or not text or len(text.split()) > HEADING_MAX_WORDS:
+    if node.tag not in SUBHEADINGS or not text or len(text.split()) > HEADING_MAX_WORDS:
         return False
     for ancestor in node.iterancestors():
         if ancestor is container:
             break
         if ancestor.tag in NOT_CONTENT:
             return False
-    linked = sum(len(element_text(a)) for a in node.iter("a"))
-    return linked <= LINK_SHARE * len(text)
+    return _link_share(node) <= LINK_SHARE

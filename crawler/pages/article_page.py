@@ -15,7 +15,6 @@ from crawler.pages.bylines import author_name, is_publisher, looks_like_byline, 
 from crawler.pages.dates import (clean_printed, has_clock, is_date_line, parse_any, parse_iso,
                                  parse_printed, without_label)
 from crawler.pages.page_kind import listing_reason
-from crawler.pages.urls import NOT_ARTICLE, looks_like_article
 from crawler.pages.html_text import (element_lines, element_text, parse_page, remove_element,
                                      text_key)
 from crawler.pages.metadata import (canonical_url, first_time_element, json_ld_article,
@@ -300,8 +299,8 @@ class ArticlePage:
 
     def section_above_headline(self) -> str | None:
         heading = self.printed_headline
-        return trail_above(heading, self.url_fetched, self.same_site, looks_like_article,
-                           _not_a_section) if heading is not None else None
+        return trail_above(heading, self.url_fetched, self.same_site) \
+            if heading is not None else None
 
     def tags(self) -> list[str]:
         tags = ([element_text(n) for n in self.select("tags")]
@@ -345,11 +344,6 @@ _INLINE = frozenset({"a", "span", "b", "strong", "font", "em", "i"})
 _NOT_A_HEADLINE = frozenset({"a", "script", "style", "option", "title", "textarea", "li"})
 _IN_A_LIST_OR_BOX = "ancestor::*[self::li or self::nav or self::aside or self::footer]"
 _LINK_OR_CODE = "ancestor-or-self::*[self::a or self::script or self::style or self::option]"
-
-
-def _not_a_section(url: str) -> bool:
-    """A tag, author, search, contact or video page: never a section of the paper."""
-    return bool(NOT_ARTICLE.search(urlsplit(url).path))
 
 
 def _starts_body(node, own_text: str) -> bool:

@@ -16,7 +16,7 @@ import re
 from lxml import etree
 from lxml import html as lxml_html
 
-from crawler.pages.html_text import element_lines, text_key
+from crawler.pages.html_text import element_lines, text_key, word_count
 
 BODY_MIN_WORDS = 80           # a string this long can be a body (the chain's own minimum)
 STATE_MAX_CHARS = 5_000_000   # larger scripts are bundles, not state
@@ -38,9 +38,9 @@ def embedded_body(tree, titles: list[str]) -> list[str]:
         for holder in _objects(state):
             if any(isinstance(v, str) and text_key(v) in keys for v in holder.values()):
                 lines = _best_prose(holder)
-                if _words(lines) > _words(best):
+                if word_count(lines) > word_count(best):
                     best = lines
-    return best if _words(best) >= BODY_MIN_WORDS else []
+    return best if word_count(best) >= BODY_MIN_WORDS else []
 
 
 def _states(tree):
@@ -104,7 +104,7 @@ def _best_prose(holder: dict) -> list[str]:
             strings += [v for v in child.values() if isinstance(v, str)]
     candidates = (_prose(s) for s in strings
                   if len(s.split()) >= BODY_MIN_WORDS and not s.lstrip().startswith(_NOT_PROSE))
-    return max(candidates, key=_words, default=[])
+    return max(candidates, key=word_count, default=[])
 
 
 _NOT_PROSE = ("data:", "{", "[")
@@ -119,7 +119,3 @@ def _prose(text: str) -> list[str]:
             return []
         return element_lines(fragment)
     return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def _words(lines: list[str]) -> int:
-    return sum(len(line.split()) for line in lines)

@@ -12,7 +12,8 @@ from crawler.pages.anchor import Anchored, anchor, leaf_blocks, locate
 from crawler.pages.captions import names_caption
 from crawler.pages.dates import is_date_line
 from crawler.pages.embedded import embedded_body
-from crawler.pages.html_text import SKIP_TAGS, element_lines, element_text, text_key
+from crawler.pages.html_text import (SKIP_TAGS, element_lines, element_text, text_key,
+                                     word_count)
 from crawler.pages.metadata import meta
 
 # Generic words for a standfirst, as whole words of a class or id ("detail-sapo" and
@@ -31,10 +32,10 @@ def body(html: str, url: str, tree=None) -> Anchored:
     if tree is None:
         return Anchored([cell for line in text.splitlines() for cell in table_row(line.strip())])
     found = anchored(text, tree, url)
-    if _words(found.lines) >= RESCUE_WORDS:
+    if word_count(found.lines) >= RESCUE_WORDS:
         return found
     found = rescued(found, tree, url)
-    if _words(found.lines) >= RESCUE_WORDS:
+    if word_count(found.lines) >= RESCUE_WORDS:
         return found
     # Nothing printed: a page its scripts render holds the story in their state.
     state = embedded_body(tree, [meta(tree, "og:title"), _head_text(tree),
@@ -45,10 +46,6 @@ def body(html: str, url: str, tree=None) -> Anchored:
 def anchored(text: str, tree, url: str | None = None) -> Anchored:
     lines, rows = table_lines(text.splitlines(), tree)
     return anchor(lines, tree, rows, url) if lines else Anchored(lines)
-
-
-def _words(lines: list[str]) -> int:
-    return sum(len(line.split()) for line in lines)
 
 
 def trafilatura_text(page, url: str) -> str:
@@ -84,8 +81,8 @@ def rescued(found: Anchored, tree, url: str) -> Anchored:
         if node.tag == "figure":
             node.tag = "div"
     retry = anchored(trafilatura_text(nameless, url), tree, url)
-    words = _words(retry.lines)
-    return retry if words >= max(RESCUE_WORDS, RESCUE_GAIN * _words(found.lines)) else found
+    words = word_count(retry.lines)
+    return retry if words >= max(RESCUE_WORDS, RESCUE_GAIN * word_count(found.lines)) else found
 
 
 def table_lines(text_lines: list[str], tree) -> tuple[list[str], dict[int, object]]:
@@ -244,7 +241,7 @@ def _page_banner(node, chain) -> bool:
             and next(node.iter("h1"), None) is None)
 
 
-_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")   # anchor.HEADINGS: body subheadings only
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")   # SUBHEADINGS: body subheadings only
 
 
 def _under_another_heading(node, title: str | None, order: dict) -> bool:

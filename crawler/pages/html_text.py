@@ -15,6 +15,7 @@ SKIP_TAGS = frozenset(
     "script style noscript iframe form button input select textarea nav svg template "
     "object embed video audio canvas map head title".split())
 _SPACE = re.compile(r"\s+")
+SUBHEADINGS = frozenset("h2 h3 h4 h5 h6".split())   # <h1> is the page's own headline
 _NON_WORD = re.compile(r"[\W_]+")
 
 
@@ -145,6 +146,10 @@ def remove_element(element) -> None:
         else:
             parent.text = (parent.text or "") + tail
     parent.remove(element)
+
+
+def word_count(lines: list[str]) -> int:
+    return sum(len(line.split()) for line in lines)
 
 
 def text_key(text: str | None) -> str:

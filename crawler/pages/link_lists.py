@@ -7,8 +7,7 @@ text, recognised from structure alone (no class names):
   other page by a headline (a link text or title of HEADLINE_MIN_WORDS words or more; its
   other links, a section or an author, are short), each a different page. Everything in such a card goes: headline, date line, teaser;
 - a link row: one block whose text is mostly (LINK_ROW_SHARE) the text of 2+ links to
-  other pages, each a headline.
-
+  other pages, each a headline;
 - a teaser card standing alone (the lead story of a box): a small element whose headline
   block, before the teaser, is a heading linking another page.
 
@@ -19,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from crawler.pages.html_text import element_text
+from crawler.pages.html_text import SUBHEADINGS, element_text
 
 HEADLINE_MIN_WORDS = 4
 CARDS_MIN = 3
@@ -101,7 +100,6 @@ def in_link_list(block, cards: set) -> bool:
     return any(node in cards for node in (block, *block.iterancestors()))
 
 
-
 TEASER_CARD_MAX_WORDS = 120   # headline, time and teaser of one story; an article is longer
 CARD_DEPTH = 4                # ancestors of a teaser looked at for its card
 
@@ -112,8 +110,7 @@ def is_card_teaser(block, container, sizes: dict | None = None,
     container, holding no <h1>: that is the page's own headline) holding it links one other
     page by a headline (not `page_url` itself), and that headline is a heading block of its
     own before it (a link inside a paragraph of prose, a forum post's title link, is no
-    card). `sizes`: element -> its
-    word count, shared by the calls for one page."""
+    card). `sizes`: element -> its word count, shared by the calls for one page."""
     sizes = {} if sizes is None else sizes
     own = _page_key(page_url, page_url) if page_url else None
     for card in list(block.iterancestors())[:CARD_DEPTH]:
@@ -152,10 +149,7 @@ def _headline_block_before(card, block, page: str) -> bool:
     return False
 
 
-_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
-
-
 def _is_heading(node) -> bool:
     """A story's headline is set as a heading (a forum post's title link or a listing's
     row is not): the block is one, or holds one."""
-    return node.tag in _HEADINGS or any(True for _ in node.iterdescendants(*_HEADINGS))
+    return node.tag in SUBHEADINGS or any(True for _ in node.iterdescendants(*SUBHEADINGS))

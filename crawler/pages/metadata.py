@@ -8,6 +8,7 @@ from collections import Counter
 from urllib.parse import urljoin, urldefrag, urlsplit
 
 from crawler.pages.html_text import element_text, text_key
+from crawler.pages.urls import NOT_ARTICLE, looks_like_article
 
 HOME_NAMES = {"trang chủ", "home", "trang nhất"}
 HOME_KEYS = {text_key(name) for name in HOME_NAMES}
@@ -182,13 +183,12 @@ TRAIL_MAX_LINKS = 5          # a breadcrumb trail: home, sections, at most this 
 TRAIL_GAP_WORDS = 30         # words printed between the trail and the headline (a date, a byline)
 
 
-def trail_above(headline, page_url: str, same_site, looks_like_article,
-                never_a_section=lambda url: False) -> str | None:
+def trail_above(headline, page_url: str, same_site) -> str | None:
     """The section a breadcrumb trail nobody named as such gives: the links printed right
     above the headline, back to a link to the home page ("Trang chủ" › "Sức khỏe" › "Bác
-    sĩ của bạn"), all short same-site links to sections (not articles, not the pages
-    `never_a_section` names: contact, search, tags). Its last link (the one nearest the
-    headline) is the deepest section. A site logo linking home opens a menu, not a trail."""
+    sĩ của bạn"), all short same-site links to sections (not articles, nor tag, author,
+    search, contact or video pages). Its last link (the one nearest the headline) is the
+    deepest section. A site logo linking home opens a menu, not a trail."""
     links = headline.xpath("preceding::a")[::-1][:TRAIL_MAX_LINKS + 1]
     if not links or _words_between(links[0], headline) > TRAIL_GAP_WORDS:
         return None
@@ -200,7 +200,7 @@ def trail_above(headline, page_url: str, same_site, looks_like_article,
         if _is_home(target, name):
             return element_text(links[0]) if n and link.find(".//img") is None else None
         if (not name or len(name.split()) > SECTION_MAX_WORDS or looks_like_article(target)
-                or never_a_section(target)):
+                or NOT_ARTICLE.search(urlsplit(target).path)):
             return None
     return None
 

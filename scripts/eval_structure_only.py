@@ -68,7 +68,8 @@ def main(argv=None) -> int:
     rows, fields = [], []
     print(f"{'page':32} {'as served':>9} {'scrambled':>9} {'traf scr.':>9}")
     for page in pages:
-        html, scrambled = page.html(), scramble(page.html())
+        html = page.html()
+        scrambled = scramble(html)
         served = ev.score(ev.extract(page, "generic", html=html), page.gold).f1
         ours = ev.score(ev.extract(page, "generic", html=scrambled), page.gold)
         traf = ev.score(ev.extract(page, "trafilatura", html=scrambled), page.gold).f1

@@ -206,6 +206,12 @@ def _pyvi():
         from pyvi import ViTokenizer
     except ImportError as exc:
         raise RuntimeError("TOKENIZE_ENGINE=pyvi needs pyvi (pip install pyvi==0.1.1)") from exc
+    # Unpickling the model writes it to a temporary file that sklearn-crfsuite deletes only
+    # when the model object is collected, which a process's exit does not do: every process
+    # loading pyvi left ~640 KB in /tmp. The tagger holds the model once opened.
+    model = getattr(getattr(ViTokenizer, "ViTokenizer", None), "model", None)
+    if getattr(model, "tagger_", None) is not None and hasattr(model, "modelfile"):
+        model.modelfile.cleanup()
     return ViTokenizer
 
 

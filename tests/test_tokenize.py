@@ -1,6 +1,10 @@
 """pipelines.tokenize: sentences, words, letters kept as printed, counts, pool, Scrapy step."""
 import asyncio
+import os
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +15,7 @@ from pipelines.tokenize import (
     split_sentences, tokenize_article_text, tokenize_text,
 )
 
+ROOT = Path(__file__).resolve().parent.parent
 SEED = ("Huyện ủy Tuy Phong cho biết, việc triển khai Kết luận số 01 của Bộ Chính trị khóa XIII "
         "về tiếp tục thực hiện Chỉ thị số 05 “Đẩy mạnh học tập và làm theo tư tưởng, đạo đức, "
         "phong cách Hồ Chí Minh” được Huyện ủy, Ban Thường vụ Huyện ủy quan tâm.")
@@ -417,3 +422,18 @@ def test_shutdown_parked_ends_the_workers():
     tk.shutdown_parked()
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
     tk.shutdown_parked()                                          # nothing parked: no-op
+
+
+def test_loading_pyvi_leaves_no_model_file_behind(tmp_path):
+    """pyvi's model is unpickled into a temporary file; a process that used the engine must
+    not leave it in the temporary folder when it exits (each left ~640 KB). A pool worker
+    ends with os._exit, which runs no finalizer: the file must be gone before that."""
+    pytest.importorskip("pyvi")
+    script = ("import os; from pipelines import tokenize as tk; tk.use_engine('pyvi'); "
+              "print(tk.tokenize_text('Hoà bình!'), flush=True); os._exit(0)")
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Hoà_bình" in done.stdout
+    assert list(tmp_path.iterdir()) == []

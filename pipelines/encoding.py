@@ -399,6 +399,10 @@ def _fix_cp1258(text: str, trusted: bool = False) -> str:
 
 # ---- Text repair ----------------------------------------------------------------------------
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# A control standing alone between spaces is a stray mark an editor's paste left (the
+# normalize step deletes it), not a sign of a wrong decoding: those put controls inside
+# words or in runs ("a\x00b\x00c", "\x93word\x94").
+_STRAY_CONTROL = re.compile(r"(?:^|(?<=[ \t\n\r\xa0]))[\x00-\x08\x0e-\x1f\x7f-\x9f](?=[ \t\n\r\xa0]|$)")
 
 
 GARBAGE_SHARE = 200     # text is garbage when 1 character in this many, or more, is bad
@@ -406,7 +410,10 @@ GARBAGE_SHARE = 200     # text is garbage when 1 character in this many, or more
 
 def _check_garbage(text: str) -> None:
     """Bad characters (U+FFFD, controls) in fewer than 1 in GARBAGE_SHARE characters."""
-    lost, controls = text.count("\ufffd"), len(_CONTROL.findall(text))
+    controls = len(_CONTROL.findall(text))
+    if controls:
+        controls -= len(_STRAY_CONTROL.findall(text))
+    lost = text.count("\ufffd")
     bad = lost + controls
     if bad * GARBAGE_SHARE > len(text):
         what = "U+FFFD replacement" if lost >= controls else "control"

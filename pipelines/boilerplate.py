@@ -60,8 +60,50 @@ def looks_like_headline(line: str) -> bool:
     return len(line.split()) <= HEADLINE_MAX_WORDS and not _SENTENCE_END.search(line.strip())
 
 
+# The paper's colophon printed at the foot of every page: who publishes it (licence,
+# copyright, editor in chief: no article ends on these), and around them its officers,
+# address and contacts. Below the article's last sentence, a run of lines holding one
+# publisher line is the page footer, together with the contact lines just above it.
+COLOPHON_PUBLISHER = (
+    "©", "copyright", "bản quyền", "giấy phép", "ghi rõ nguồn", "cơ quan chủ quản",
+    "tổng biên tập", "phó tổng biên tập", "chịu trách nhiệm", "cấm sao chép",
+)
+COLOPHON_ROLES = COLOPHON_PUBLISHER + (
+    "giám đốc", "tổng giám đốc", "phó giám đốc", "thư ký tòa soạn", "thư ký toà soạn",
+    "trụ sở", "địa chỉ", "điện thoại", "đt:", "tel:", "tel.", "fax", "email", "e-mail", "hotline",
+    "đường dây nóng", "liên hệ", "cơ quan",
+)
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\(?\b0\d{2,3}\)?[ .-]?\d{3,4}[ .-]?\d{3,4}\b")
+_PROSE_END = re.compile(r"[.!?…]['\"”’»)]*$")
+PROSE_MIN_WORDS = 10
+
+
+def _is_sentence(line: str) -> bool:
+    return len(line.split()) >= PROSE_MIN_WORDS and bool(_PROSE_END.search(line.strip()))
+
+
+def _colophon_line(line: str) -> bool:
+    lowered = line.strip().casefold()
+    return lowered.startswith(COLOPHON_ROLES) or bool(_CONTACT.search(line))
+
+
+def strip_colophon(lines: list[str]) -> list[str]:
+    """Lines without the page's colophon (COLOPHON_PUBLISHER and its neighbours) below the
+    last sentence: an article closing on a contact line ("Mọi chi tiết liên hệ: ...") keeps
+    it, since no publisher line follows."""
+    last_sentence = max((i for i, line in enumerate(lines) if _is_sentence(line)), default=-1)
+    for i in range(last_sentence + 1, len(lines)):
+        if lines[i].strip().casefold().startswith(COLOPHON_PUBLISHER):
+            start = i
+            while start - 1 > last_sentence and _colophon_line(lines[start - 1]):
+                start -= 1
+            return lines[:start]
+    return lines
+
+
 def strip_boilerplate(lines: list[str], extra_phrases: tuple[str, ...] = ()) -> list[str]:
     """Lines without boilerplate. `extra_phrases` are a site's own labels (prefix match)."""
+    lines = strip_colophon(lines)
     extra_keys = frozenset(line_key(p) for p in extra_phrases)
     kept: list[str] = []
     in_block = False

@@ -44,6 +44,33 @@ def test_strip_boilerplate(lines, expected):
     assert strip_boilerplate(lines) == expected
 
 
+BYLINE = "SONG NHI (Theo Medical News Today)"
+COLOPHON = ["Giám đốc: HUỲNH HOÀNG MẾN",
+            "Giấy phép số 789/GP-BTTTT, do Bộ Thông Tin và Truyền Thông cấp ngày 02-12-2021",
+            "24 Trần Văn Hoài, P. Ninh Kiều, TP Cần Thơ - Điện thoại: (0292) 3830098",
+            "Email: toasoan@baocantho.com.vn",
+            "Liên hệ giao dịch quảng cáo, rao vặt: quangcao@baocantho.com.vn"]
+NOTICE = ["Mọi chi tiết xin liên hệ: Phòng Văn hóa huyện", "Điện thoại: 0292 3830098",
+          "Email: vanhoa@cantho.gov.vn"]
+
+
+@pytest.mark.parametrize("lines, expected", [
+    # the paper's footer below the article: officers, licence, address, contacts all go;
+    # the byline above them stays
+    ([BODY, BODY, BYLINE, *COLOPHON], [BODY, BODY, BYLINE]),
+    # an article closing on its own contact notice keeps it: no publisher line follows
+    ([BODY, BODY, *NOTICE], [BODY, BODY, *NOTICE]),
+    # ... and keeps it when the paper's footer comes after it, past a line of the article
+    ([BODY, *NOTICE, BYLINE, "Tổng biên tập: Nguyễn Văn B", "© Báo Cần Thơ"],
+     [BODY, *NOTICE, BYLINE]),
+    # contact lines between sentences are the article's: the colophon is only below the last
+    ([BODY, "Điện thoại: 0292 3830098", BODY, "Giấy phép số 789/GP-BTTTT"],
+     [BODY, "Điện thoại: 0292 3830098", BODY]),
+])
+def test_strip_colophon_below_the_last_sentence(lines, expected):
+    assert strip_boilerplate(lines) == expected
+
+
 def test_site_phrases_are_prefixes():
     assert strip_boilerplate([BODY, "Theo dõi Báo Lào Cai trên Google News"],
                              ("Theo dõi Báo Lào Cai trên",)) == [BODY]

@@ -1,6 +1,8 @@
 """The rule-free layer keeps at least what trafilatura keeps (issue 11): each behaviour of
 the generic layer that could lose article text, or add text that is not the article, on
 small synthetic pages."""
+import re
+
 from crawler.pages import extract_article
 from crawler.pages.generic import title_from_head
 from crawler.pages.html_text import parse_html
@@ -611,3 +613,20 @@ def test_a_block_after_the_body_whose_link_is_no_heading_is_no_story_card():
             f"pros and cons for trucks</a></span><p>{reply}</p></div></div>")
     html = f"<html><body><div><h1>Buses</h1>{body(*article)}{post}</div></body></html>"
     assert anchor(article + [reply], parse_html(html)).lines == article + [reply]
+
+
+def test_a_wrapper_named_like_furniture_around_the_article_is_read_from_structure():
+    """A layout can name the box around the whole page "wrapper-footer" as readily as its
+    footer: on a real page wrapped so, trafilatura returns a video box's teaser and the
+    article was dropped. The second reading keeps furniture names only on elements holding
+    at most half of the page's text."""
+    from conftest import real_pages_or_skip
+    from crawler.pages import generic
+    page = real_pages_or_skip() / "baolaocai_article.html"
+    html = page.read_text(encoding="utf-8")
+    wrapped = re.sub(r"<body([^>]*)>", r'<body\1><div class="wrapper-footer" id="wrapper-footer">',
+                     html, count=1).replace("</body>", "</div></body>", 1)
+    url = "https://baolaocai.vn/song-dep-tu-nhung-dieu-gian-di-post404649.html"
+    article = extract_article(html, url)
+    assert len(generic.trafilatura_text(wrapped, url).split()) < 0.3 * len(article.text.split())
+    assert extract_article(wrapped, url).text == article.text

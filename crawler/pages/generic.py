@@ -72,10 +72,11 @@ def rescued(found: Anchored, tree, url: str) -> Anchored:
     the first and taken only when its body reaches RESCUE_WORDS and RESCUE_GAIN times the
     first body's words: a page that really is short keeps its text."""
     nameless = copy.deepcopy(tree)
+    page_chars = _printed_chars(nameless)
     for node in nameless.iter():
         if not isinstance(node.tag, str):
             continue
-        if not _KEPT_NAMES.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+        if not _furniture(node, page_chars):
             node.attrib.pop("class", None)
             node.attrib.pop("id", None)
         if node.tag == "figure":
@@ -83,6 +84,23 @@ def rescued(found: Anchored, tree, url: str) -> Anchored:
     retry = anchored(trafilatura_text(nameless, url), tree, url)
     words = word_count(retry.lines)
     return retry if words >= max(RESCUE_WORDS, RESCUE_GAIN * word_count(found.lines)) else found
+
+
+FURNITURE_MAX_SHARE = 0.5   # a "footer" or "sidebar" holding more of the page is a wrapper
+
+
+def _furniture(node, page_chars: int) -> bool:
+    """Named as the page's furniture (_KEPT_NAMES), and no wrapper of most of the page: a
+    layout names the box around the article and its sidebar "content-sidebar-wrap" or
+    "wrapper-footer" as readily as its footer."""
+    if not _KEPT_NAMES.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+        return False
+    return _printed_chars(node) <= FURNITURE_MAX_SHARE * page_chars
+
+
+def _printed_chars(node) -> int:
+    """Characters of text the element prints (not its scripts' or styles')."""
+    return sum(len(t) for t in node.xpath(".//text()[not(ancestor::script or ancestor::style)]"))
 
 
 def table_lines(text_lines: list[str], tree) -> tuple[list[str], dict[int, object]]:

@@ -630,3 +630,40 @@ def test_a_wrapper_named_like_furniture_around_the_article_is_read_from_structur
     article = extract_article(html, url)
     assert len(generic.trafilatura_text(wrapped, url).split()) < 0.3 * len(article.text.split())
     assert extract_article(wrapped, url).text == article.text
+
+
+def _box_renamed(html: str, url: str, name: str) -> str:
+    """The page with its article box (the element anchoring finds) named `name`."""
+    from lxml import etree
+    from crawler.pages import generic
+    tree = parse_html(html)
+    box = generic.anchored(generic.trafilatura_text(html, url), tree, url).container
+    box.set("class", name)
+    box.set("id", name)
+    return etree.tostring(tree, encoding=str, method="html")
+
+
+def test_a_first_reading_of_the_footer_alone_is_read_again_from_structure():
+    """trafilatura deletes an article box named "infinite-scroll" and returns the paper's
+    colophon: over 80 words, but not one sentence of an article. Fewer than 80 words of
+    sentences call for the second reading."""
+    from conftest import real_pages_or_skip
+    from crawler.pages import generic
+    html = (real_pages_or_skip() / "vietnamnet_article.html").read_text(encoding="utf-8")
+    url = "https://vietnamnet.vn/co-phieu-flc-duoc-giao-dich-tro-lai-2495349.html"
+    renamed = _box_renamed(html, url, "infinite-scroll")
+    first = generic.trafilatura_text(renamed, url)
+    assert len(first.split()) >= 80 and generic.prose_words(first.splitlines()) < 80
+    assert extract_article(renamed, url).text == extract_article(html, url).text
+
+
+def test_a_second_reading_that_extends_the_first_is_taken_below_twice_its_words():
+    """The first reading gives the standfirst (57 words of sentences), the second the same
+    and the list after it (105): less than twice, but every line of the first and more."""
+    from conftest import ROOT
+    page = ROOT / "tests" / "webpages" / "tuned" / "pages" / "baocantho__article1.html"
+    html = page.read_text(encoding="utf-8")
+    url = "https://baocantho.com.vn/top-10-rau-cu-trai-cay-giau-chat-chong-oxy-hoa-a56315.html"
+    text = extract_article(_box_renamed(html, url, "widget-area"), url).text
+    assert len(text.split()) >= 100
+    assert any(line.startswith("+ Rau củ:") for line in text.splitlines())

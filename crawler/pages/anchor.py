@@ -159,7 +159,7 @@ def find_container(located: dict[int, object], lines: list[str]):
     story stay out; a list of data items as long as the prose beside it stays in. A page
     whose prose is scarce (a video page, a profile) keeps the wider element."""
     weight, unlinked, prose_weight = {}, {}, {}
-    prose_lines = {n for n in located if _is_prose(lines[n])}
+    prose_lines = {n for n in located if is_prose(lines[n])}
     for n, block in located.items():
         size = len(lines[n])
         own = size * (1.0 - _link_share(block))
@@ -190,7 +190,7 @@ PROSE_HOLDER_SHARE = 0.5
 PROSE_MIN_LINES = 3          # fewer sentences say nothing of where an article is
 
 
-def _is_prose(line: str) -> bool:
+def is_prose(line: str) -> bool:
     """A paragraph of sentences: PROSE_MIN_WORDS words or more, ending like a sentence."""
     return len(line.split()) >= PROSE_MIN_WORDS and line.rstrip(_CLOSING_QUOTES).endswith(
         tuple(_SENTENCE_END))
@@ -226,7 +226,7 @@ def outside_body(blocks: set, located: dict[int, object], lines: list[str], orde
     or after its last: a box of stories above or below the body. Between those lines they
     are the page's own text (a listing's cards, the stories of a live page). `located`: the
     lines located inside the container."""
-    prose = [order[b] for n, b in located.items() if b not in blocks and _is_prose(lines[n])]
+    prose = [order[b] for n, b in located.items() if b not in blocks and is_prose(lines[n])]
     if not prose:
         return set()
     first, last = min(prose), max(prose)
@@ -303,7 +303,7 @@ def opening_prose(block, line: str) -> bool:
     of prose (sentences, few links, not in navigation or a figure): the standfirst or the
     opening paragraphs, printed outside the element holding most of the text (which may
     even be a comment thread). Not demonstrably boilerplate, so it stays."""
-    if not _is_prose(line) or any(a.tag in OUTSIDE_PROSE for a in block.iterancestors()):
+    if not is_prose(line) or any(a.tag in OUTSIDE_PROSE for a in block.iterancestors()):
         return False
     return _link_share(block) <= PROSE_LINK_SHARE
 

@@ -8,7 +8,7 @@ import re
 
 import trafilatura
 
-from crawler.pages.anchor import Anchored, anchor, leaf_blocks, locate
+from crawler.pages.anchor import Anchored, anchor, is_prose, leaf_blocks, locate
 from crawler.pages.captions import names_caption
 from crawler.pages.dates import is_date_line
 from crawler.pages.embedded import embedded_body
@@ -32,7 +32,7 @@ def body(html: str, url: str, tree=None) -> Anchored:
     if tree is None:
         return Anchored([cell for line in text.splitlines() for cell in table_row(line.strip())])
     found = anchored(text, tree, url)
-    if word_count(found.lines) >= RESCUE_WORDS:
+    if prose_words(found.lines) >= RESCUE_WORDS:
         return found
     found = rescued(found, tree, url)
     if word_count(found.lines) >= RESCUE_WORDS:
@@ -65,12 +65,30 @@ def rescued(found: Anchored, tree, url: str) -> Anchored:
     """trafilatura deletes, unread, elements whose class or id it takes for boilerplate
     ("slide", "meta", "infinite-scroll", ...) and every <figure>; on a page that names its
     article box so, or lays a photo story out in <figure>s, it finds little or nothing, or
-    reads the menus instead. Read again with the names removed and figures made plain
-    blocks: structure alone, but for the generic names of the page's furniture
-    (_KEPT_NAMES) and the <aside>, <footer> and <nav> tags: boilerplate lives there, and a
-    footer's licence lines must not pad a short page. The second reading is anchored like
-    the first and taken only when its body reaches RESCUE_WORDS and RESCUE_GAIN times the
-    first body's words: a page that really is short keeps its text."""
+    reads the footer or the menus instead: fewer than RESCUE_WORDS words of sentences.
+    Read again with the names removed and figures made plain blocks: structure alone, but
+    for the generic names of the page's furniture (_KEPT_NAMES, on elements that do not
+    hold most of the page) and the <aside>, <footer> and <nav> tags: boilerplate lives
+    there, and a footer's licence lines must not pad a short page. The second reading is
+    anchored like the first and taken only when its sentences reach RESCUE_WORDS words and
+    either RESCUE_GAIN times those of the first or every line of the first and more: a
+    page that really is short keeps its text."""
+    retry = anchored(trafilatura_text(_nameless(tree), url), tree, url)
+    words, before = prose_words(retry.lines), prose_words(found.lines)
+    extends = words > before and set(found.lines) <= set(retry.lines)
+    if words >= RESCUE_WORDS and (words >= RESCUE_GAIN * before or extends):
+        return retry
+    return found
+
+
+def prose_words(lines: list[str]) -> int:
+    """Words of the lines that are sentences (not menus, headlines, addresses)."""
+    return sum(len(line.split()) for line in lines if is_prose(line))
+
+
+def _nameless(tree):
+    """A copy of the page without class and id names but its furniture's, and with
+    <figure> made a plain block."""
     nameless = copy.deepcopy(tree)
     page_chars = _printed_chars(nameless)
     for node in nameless.iter():
@@ -81,9 +99,7 @@ def rescued(found: Anchored, tree, url: str) -> Anchored:
             node.attrib.pop("id", None)
         if node.tag == "figure":
             node.tag = "div"
-    retry = anchored(trafilatura_text(nameless, url), tree, url)
-    words = word_count(retry.lines)
-    return retry if words >= max(RESCUE_WORDS, RESCUE_GAIN * word_count(found.lines)) else found
+    return nameless
 
 
 FURNITURE_MAX_SHARE = 0.5   # a "footer" or "sidebar" holding more of the page is a wrapper

@@ -338,6 +338,14 @@ def test_a_card_list_of_other_stories_inside_the_container_goes():
     assert "Another story" not in article.text and "Các tin khác" not in article.text
 
 
+def test_cards_numbered_in_their_class_are_one_card_list():
+    """"item n-1", "item n-2", ...: built alike but for the number."""
+    from crawler.pages.link_lists import card_lists
+    cards = "".join(_card(n).replace('class="item"', f'class="item n-{n}"') for n in range(4))
+    tree = parse_html(f"<html><body><div class='others'>{cards}</div></body></html>")
+    assert len(card_lists(tree)) == 4
+
+
 def test_a_card_whose_headline_stands_beside_its_teaser_block_goes_whole():
     # <tr><td><a>img</a><a>headline</a><p>teaser</p></td></tr>: the headline is in no leaf
     # block, so it is found by its link's text, not by the block that prints it
@@ -667,3 +675,15 @@ def test_a_second_reading_that_extends_the_first_is_taken_below_twice_its_words(
     text = extract_article(_box_renamed(html, url, "widget-area"), url).text
     assert len(text.split()) >= 100
     assert any(line.startswith("+ Rau củ:") for line in text.splitlines())
+
+
+def test_a_first_reading_of_other_stories_teasers_is_read_again_from_structure():
+    """With the article box named "infinite-scroll", trafilatura returns the teasers of the
+    box of other stories: 254 words of sentences, every one under a heading linking another
+    page. Those are no body, so the page is read again, and the article comes back."""
+    from conftest import ROOT
+    page = ROOT / "tests" / "webpages" / "tuned" / "pages" / "baophuyen__article1.html"
+    html = page.read_text(encoding="utf-8")
+    url = "https://baophuyen.vn/95/64112/dung-mang-chat-ung-thu-vao-nha/"
+    text = extract_article(_box_renamed(html, url, "infinite-scroll"), url).text
+    assert text == extract_article(html, url).text

@@ -14,6 +14,7 @@ from crawler.pages.dates import is_date_line
 from crawler.pages.embedded import embedded_body
 from crawler.pages.html_text import (SKIP_TAGS, element_lines, element_text, text_key,
                                      word_count)
+from crawler.pages.link_lists import is_card_teaser
 from crawler.pages.metadata import meta
 
 # Generic words for a standfirst, as whole words of a class or id ("detail-sapo" and
@@ -32,7 +33,7 @@ def body(html: str, url: str, tree=None) -> Anchored:
     if tree is None:
         return Anchored([cell for line in text.splitlines() for cell in table_row(line.strip())])
     found = anchored(text, tree, url)
-    if prose_words(found.lines) >= RESCUE_WORDS:
+    if story_words(found, url) >= RESCUE_WORDS:
         return found
     found = rescued(found, tree, url)
     if word_count(found.lines) >= RESCUE_WORDS:
@@ -74,7 +75,7 @@ def rescued(found: Anchored, tree, url: str) -> Anchored:
     either RESCUE_GAIN times those of the first or every line of the first and more: a
     page that really is short keeps its text."""
     retry = anchored(trafilatura_text(_nameless(tree), url), tree, url)
-    words, before = prose_words(retry.lines), prose_words(found.lines)
+    words, before = story_words(retry, url), story_words(found, url)
     extends = words > before and set(found.lines) <= set(retry.lines)
     if words >= RESCUE_WORDS and (words >= RESCUE_GAIN * before or extends):
         return retry
@@ -84,6 +85,19 @@ def rescued(found: Anchored, tree, url: str) -> Anchored:
 def prose_words(lines: list[str]) -> int:
     """Words of the lines that are sentences (not menus, headlines, addresses)."""
     return sum(len(line.split()) for line in lines if is_prose(line))
+
+
+def story_words(found: Anchored, url: str) -> int:
+    """Words of the sentences of a reading that are no other story's teaser (a card with a
+    heading linking another page): trafilatura, its article box deleted, may return a box
+    of related stories, sentences every one."""
+    if not found.positions:                 # lines not located on the page
+        return prose_words(found.lines)
+    at = {i: node for node, i in found.order.items()}
+    sizes: dict = {}
+    return sum(len(line.split()) for line, place in zip(found.lines, found.positions)
+               if is_prose(line) and not (place in at and is_card_teaser(
+                   at[place], found.container, sizes, url)))
 
 
 def _nameless(tree):

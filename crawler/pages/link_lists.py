@@ -3,7 +3,8 @@
 them when they sit in the element that holds the body; they are demonstrably not article
 text, recognised from structure alone (no class names):
 
-- a card list: 3+ sibling elements built alike (same tag and classes), each linking one
+- a card list: 3+ sibling elements built alike (same tag and classes, but for numbers in
+  them), each linking one
   other page by a headline (a link text or title of HEADLINE_MIN_WORDS words or more; its
   other links, a section or an author, are short), each a different page. Everything in such a card goes: headline, date line, teaser;
 - a link row: one block whose text is mostly (LINK_ROW_SHARE) the text of 2+ links to
@@ -15,6 +16,7 @@ A paragraph holding one link, or a list of short links (sources, documents), sta
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -50,11 +52,15 @@ def card_lists(container) -> set:
         alike = defaultdict(list)
         for child in parent:
             if isinstance(child.tag, str):
-                alike[(child.tag, child.get("class") or "")].append(child)
+                alike[(child.tag, _DIGITS.sub("", child.get("class") or ""))].append(child)
         for group in alike.values():
             if len(group) >= CARDS_MIN and _one_headline_each(group):
                 cards.update(group)
     return cards
+
+
+# Cards numbered in their class ("item n-1", "item n-2") are built alike all the same.
+_DIGITS = re.compile(r"\d+")
 
 
 def _one_headline_each(group: list) -> bool:

@@ -91,6 +91,10 @@ def test_rule_free_discovery_on_real_listing_pages(name):
     # a long id (a timestamp) followed by short section codes; the section page "-c147"
     ("https://a.vn/cuoc-do-bo-cua-oto-nhap-khau-20180318080434284p6c95.news", True),
     ("https://a.vn/chung-khoan-c147.htm", False),
+    # a site's own extension holding a digit (a WordPress theme's ".g4v"); media files never
+    ("https://a.com/game-mobile/huong-dan-tai-pubg-mobile-phien-ban-global-495580.g4v", True),
+    ("https://a.vn/media/le-hoi-dua-thuyen-123456.mp4", False),
+    ("https://a.vn/media/le-hoi-dua-thuyen-123456.m4a", False),
 ])
 def test_article_url_shapes(url, article):
     assert discovery.looks_like_article(url) is article

@@ -31,6 +31,7 @@ HEADLINES = ["Nông dân xã Tân Lập thu hoạch lúa đông xuân được m
     ("https://a.vn/Tin-tuc/Xa-hoi/896032/slug-mot-hai", "S/#/W"),
     ("https://a.vn/hon-6400-ty-dong-2025-2026-188260307102244359.chn", "W-#.chn"),
     ("https://a.vn/olympic-2021/danh-bai-n20210802204900628.htm", "S/W-w#.htm"),
+    ("https://a.com/game-mobile/huong-dan-tai-pubg-495580.g4v", "S/W-#.g4v"),
     ("https://a.vn/item/35815802-slug-a.html", "S/#-W.html"),
     ("https://a.vn/a-b-c-39853-13.html", "W-#-9.html"),
     ("https://a.vn/le-te-xa-tac-nam-2018.html", "W.html"),

@@ -9,9 +9,10 @@ from urllib.parse import parse_qsl, urlsplit
 from crawler.sites.registry import Site
 
 # URL shapes of Vietnamese article pages when a site declares none.
-# A CMS may end its pages in any short extension (.html, .htm, .chn, .aspx, .ldo, .gd, .vnp)
-# or none at all; files (images, documents, media) are never articles.
-_EXT = r"(\.[a-z]{2,5})?/?$"
+# A CMS may end its pages in any short extension (.html, .htm, .chn, .aspx, .ldo, .gd, .vnp,
+# .g4v) or none at all; files (images, documents, media) are never articles.
+_EXT_NAME = r"\.[a-z][a-z0-9]{1,4}"
+_EXT = r"(" + _EXT_NAME + r")?/?$"
 _ARTICLE_SHAPES = [re.compile(p) for p in (
     r"-\d{5,}" + _EXT,                       # slug-123456.html / .chn / .ldo, slug-123456
     r"-(post|d|p|a|n)\d{3,}" + _EXT,         # -post123.html, -d538952.html, -post219915.gd
@@ -112,7 +113,7 @@ def url_template(url: str) -> str:
     shape = "".join("S/" if re.search("[a-z]", folder) else _numbers(folder) + "/"
                     for folder in folders)
     shape = re.sub(r"(S/)+", "S/", shape)
-    ext = re.search(r"\.[a-z]{2,5}$", last)
+    ext = re.search(_EXT_NAME + "$", last)
     stem = last[:ext.start()] if ext else last
     tail = _TAIL_ID.search(stem)
     if tail and _YEAR.fullmatch(tail.group("id")):

@@ -9,12 +9,14 @@ names its blocks in words no list holds. Tuned pages only: the sealed part is `m
 Last line: `structure-only pages=<n> f1=<as served> scrambled_f1=<f> scrambled_traf=<f>
 scrambled_min=<f> scrambled_when=<share> scrambled_category=<share> listings=<n>
 scrambled_links_recall_mean=<r> scrambled_links_recall_min=<r> misnamed=<n> misnamed_f1=<f>
-misnamed_traf=<f> misnamed_min=<f> misnamed_below_traf=<n>`: the share of scrambled pages
+misnamed_traf=<f> misnamed_min=<f> misnamed_below_traf=<n> misnamed_links_recall_mean=<r>
+misnamed_links_below_095=<n>`: the share of scrambled pages
 whose `published_at` (to the minute) and category match gold, and the main-list recall of every
 tuned listing page scrambled alike. `misnamed_*`: each tuned article with its article box
 named, in turn, with each of MISNAMES (words trafilatura deletes a block for, unread), our
 F1 and trafilatura's over all those pages, our lowest, and how many we score more than 0.02
-below trafilatura.
+below trafilatura. `misnamed_links_*`: each tuned listing with the element holding its main
+list named "sidebar": the mean main-list recall and how many pages fall below 0.95.
 """
 from __future__ import annotations
 
@@ -85,6 +87,7 @@ def main(argv=None) -> int:
     mean = [sum(column) / len(rows) for column in zip(*rows)]
     when, category = (sum(column) / len(fields) for column in zip(*fields))
     recalls = scrambled_listing_recalls()
+    side_named = scrambled_listing_recalls(list_misnamed)
     print(f"structure-only pages={len(rows)} f1={mean[0]:.3f} scrambled_f1={mean[1]:.3f} "
           f"scrambled_traf={mean[2]:.3f} scrambled_min={min(r[1] for r in rows):.3f} "
           f"scrambled_when={when:.2f} scrambled_category={category:.2f} "
@@ -94,7 +97,9 @@ def main(argv=None) -> int:
           f"misnamed={len(misnamed)} misnamed_f1={_mean(p[0] for p in misnamed):.3f} "
           f"misnamed_traf={_mean(p[1] for p in misnamed):.3f} "
           f"misnamed_min={min((p[0] for p in misnamed), default=float('nan')):.3f} "
-          f"misnamed_below_traf={sum(1 for ours, traf in misnamed if ours < traf - 0.02)}")
+          f"misnamed_below_traf={sum(1 for ours, traf in misnamed if ours < traf - 0.02)} "
+          f"misnamed_links_recall_mean={_mean(side_named):.3f} "
+          f"misnamed_links_below_095={sum(1 for r in side_named if r < 0.95)}")
     return 0
 
 
@@ -130,16 +135,43 @@ def misnamed_scores(page) -> list[tuple[float, float]]:
     return scores
 
 
-def scrambled_listing_recalls() -> list[float]:
-    """Main-list recall of each tuned listing page, scrambled."""
+def scrambled_listing_recalls(change=None) -> list[float]:
+    """Main-list recall of each tuned listing page, scrambled (or changed by `change`,
+    html and page -> html)."""
+    change = change or (lambda html, page: scramble(html))
     pages = ev.all_pages(ev.real_pages_dir(), ev.dev_pages_dir())
     recalls = []
     with tempfile.TemporaryDirectory() as folder:
         for page in (p for p in pages if p.kind == "listing" and p.tuned):
             copy = Path(folder) / page.file.name
-            copy.write_text(scramble(page.html()), "utf-8")
+            copy.write_text(change(page.html(), page), "utf-8")
             recalls.append(ev.score_listing(replace(page, file=copy)).recall)
     return recalls
+
+
+MISNAMED_LIST = "sidebar"
+
+
+def list_misnamed(html: str, page) -> str:
+    """The page with the element holding its main list (the deepest holding 80% of the
+    gold links) named MISNAMED_LIST, as a theme may name a block of widgets."""
+    from urllib.parse import urljoin
+    from lxml import etree
+    from crawler.pages.html_text import parse_html
+    tree = parse_html(html)
+    gold = {ev._link_key(url) for url in page.gold}
+    under: dict = {}
+    for a in tree.iter("a"):
+        if a.get("href") and ev._link_key(urljoin(page.url, a.get("href"))) in gold:
+            for node in a.iterancestors():
+                under.setdefault(node, set()).add(ev._link_key(urljoin(page.url, a.get("href"))))
+    holders = [n for n, keys in under.items() if len(keys) >= 0.8 * len(gold)]
+    box = max(holders, key=lambda n: sum(1 for _ in n.iterancestors()), default=None)
+    if box is None or box.tag in ("html", "body"):
+        return html
+    box.set("class", MISNAMED_LIST)
+    box.set("id", MISNAMED_LIST)
+    return etree.tostring(tree, encoding=str, method="html")
 
 
 if __name__ == "__main__":

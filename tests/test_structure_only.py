@@ -35,6 +35,6 @@ def test_scrambled_pages_keep_their_text_dates_sections_and_main_lists(capsys):
     # below trafilatura before the second reading was called by sentences (2026-12-07)
     assert int(figures["misnamed"]) >= 150 and float(figures["misnamed_f1"]) >= 0.96
     assert int(figures["misnamed_below_traf"]) == 0
-    # main lists held by a block named "sidebar": a measured weakness (0.782, 26 of 52
-    # pages below 0.95 on 2026-12-07), pinned so it does not get worse unnoticed
-    assert float(figures["misnamed_links_recall_mean"]) >= 0.77
+    # main lists held by a block named "sidebar": 0.782 (26 of 52 pages below 0.95) before
+    # the main branch was told apart by its links, 0.877 (17) after; still a weakness
+    assert float(figures["misnamed_links_recall_mean"]) >= 0.86

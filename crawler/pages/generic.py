@@ -27,15 +27,17 @@ LEAD_MIN_CHARS, LEAD_MAX_CHARS = 40, 1200
 def body(html: str, url: str, tree=None) -> Anchored:
     """trafilatura's paragraphs, with its default settings (its output is our floor: tables
     and comment separation as a user of trafilatura gets them); anchored to the page's own
-    tree when given (see anchor). When that gives too short a body, the page's names may
-    have misled trafilatura: see rescued."""
+    tree when given (see anchor). When that gives fewer than RESCUE_WORDS words of
+    sentences that are no other story's teaser, the page's names may have misled
+    trafilatura: see rescued."""
     text = trafilatura_text(html, url)
     if tree is None:
         return Anchored([cell for line in text.splitlines() for cell in table_row(line.strip())])
     found = anchored(text, tree, url)
-    if story_words(found, url) >= RESCUE_WORDS:
+    story = story_words(found, url)
+    if story >= RESCUE_WORDS:
         return found
-    found = rescued(found, tree, url)
+    found = rescued(found, story, tree, url)
     if word_count(found.lines) >= RESCUE_WORDS:
         return found
     # Nothing printed: a page its scripts render holds the story in their state.
@@ -55,29 +57,30 @@ def trafilatura_text(page, url: str) -> str:
     return (doc.text if doc is not None else "") or ""
 
 
-# Fewer words than the cleaning chain keeps by default: the row would be dropped.
+# A body of fewer words of its own sentences calls for a second reading (the cleaning
+# chain keeps no row under 80 words by default).
 RESCUE_WORDS = 80
-RESCUE_GAIN = 2        # a second reading is taken when it gives this many times the words
+RESCUE_GAIN = 2        # the second reading must give this many times those words
 # Names kept in the second reading: the generic words for a page's furniture, on any site.
 _KEPT_NAMES = re.compile(r"footer|menu|nav|sidebar|comment|copyright", re.I)
 
 
-def rescued(found: Anchored, tree, url: str) -> Anchored:
+def rescued(found: Anchored, story: int, tree, url: str) -> Anchored:
     """trafilatura deletes, unread, elements whose class or id it takes for boilerplate
     ("slide", "meta", "infinite-scroll", ...) and every <figure>; on a page that names its
     article box so, or lays a photo story out in <figure>s, it finds little or nothing, or
-    reads the footer or the menus instead: fewer than RESCUE_WORDS words of sentences.
-    Read again with the names removed and figures made plain blocks: structure alone, but
-    for the generic names of the page's furniture (_KEPT_NAMES, on elements that do not
-    hold most of the page) and the <aside>, <footer> and <nav> tags: boilerplate lives
-    there, and a footer's licence lines must not pad a short page. The second reading is
-    anchored like the first and taken only when its sentences reach RESCUE_WORDS words and
-    either RESCUE_GAIN times those of the first or every line of the first and more: a
-    page that really is short keeps its text."""
+    reads the footer or another box instead: `story`, the first reading's words of its own
+    sentences (story_words), is under RESCUE_WORDS. Read again with the names removed and
+    figures made plain blocks: structure alone, but for the generic names of the page's
+    furniture (_KEPT_NAMES, unless the element wraps the article) and the <aside>, <footer>
+    and <nav> tags: boilerplate lives there, and a footer's licence lines must not pad a
+    short page. The second reading is anchored like the first and taken only when its own
+    sentences reach RESCUE_WORDS words and RESCUE_GAIN times the first's, and it has as many
+    words of sentences as the first had in all (teasers counted): a short article whose
+    sections head with links is not traded for an author box."""
     retry = anchored(trafilatura_text(_nameless(tree), url), tree, url)
-    words, before = story_words(retry, url), story_words(found, url)
-    extends = words > before and set(found.lines) <= set(retry.lines)
-    if words >= RESCUE_WORDS and (words >= RESCUE_GAIN * before or extends):
+    words = story_words(retry, url)
+    if words >= max(RESCUE_WORDS, RESCUE_GAIN * story) and words >= prose_words(found.lines):
         return retry
     return found
 
@@ -89,15 +92,23 @@ def prose_words(lines: list[str]) -> int:
 
 def story_words(found: Anchored, url: str) -> int:
     """Words of the sentences of a reading that are no other story's teaser (a card with a
-    heading linking another page): trafilatura, its article box deleted, may return a box
-    of related stories, sentences every one."""
-    if not found.positions:                 # lines not located on the page
+    heading linking another page; link_lists.is_card_teaser): trafilatura, its article box
+    deleted, may return a box of related stories, sentences every one. A section beside the
+    page's headline, in the element holding its <h1>, is the article's own, linked heading
+    or not."""
+    if not found.positions or found.container is None:    # lines not located on the page
         return prose_words(found.lines)
     at = {i: node for node, i in found.order.items()}
     sizes: dict = {}
+    h1 = max(found.container.getroottree().iter("h1"), default=None,   # not a logo's
+             key=lambda node: len(element_text(node)))
+    own = h1.getparent() if h1 is not None else None
+
+    def teaser(block) -> bool:
+        return (is_card_teaser(block, found.container, sizes, url)
+                and not (own is not None and any(a is own for a in block.iterancestors())))
     return sum(len(line.split()) for line, place in zip(found.lines, found.positions)
-               if is_prose(line) and not (place in at and is_card_teaser(
-                   at[place], found.container, sizes, url)))
+               if is_prose(line) and not (place in at and teaser(at[place])))
 
 
 def _nameless(tree):
@@ -116,16 +127,20 @@ def _nameless(tree):
     return nameless
 
 
-FURNITURE_MAX_SHARE = 0.5   # a "footer" or "sidebar" holding more of the page is a wrapper
+WRAPPER_MIN_SHARE = 0.5     # a furniture-named wrapper holds more of the page than this
 
 
 def _furniture(node, page_chars: int) -> bool:
-    """Named as the page's furniture (_KEPT_NAMES), and no wrapper of most of the page: a
-    layout names the box around the article and its sidebar "content-sidebar-wrap" or
-    "wrapper-footer" as readily as its footer."""
+    """Named as the page's furniture (_KEPT_NAMES), and no wrapper of the article: a
+    layout names the box around the headline, the article and its sidebar
+    "content-sidebar-wrap" or "wrapper-footer" as readily as its footer. A wrapper holds
+    an <h1> and most of the page's text; a sidebar of long reader comments beside a short
+    article holds the text but not the headline, and stays furniture."""
     if not _KEPT_NAMES.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
         return False
-    return _printed_chars(node) <= FURNITURE_MAX_SHARE * page_chars
+    wraps = (node.find(".//h1") is not None
+             and _printed_chars(node) > WRAPPER_MIN_SHARE * page_chars)
+    return not wraps
 
 
 def _printed_chars(node) -> int:

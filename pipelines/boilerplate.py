@@ -1,6 +1,7 @@
 """Remove navigation boilerplate from article text: block headings ("Các tin khác",
-"Tin liên quan", ...) together with the headlines listed under them, and one-line labels
-(share/print/follow buttons, copyright and licence lines)."""
+"Tin liên quan", ...) together with the headlines listed under them, one-line labels
+(share/print/follow buttons, copyright and licence lines), and the paper's colophon printed
+below the article (licence, editor, address, contacts: strip_colophon)."""
 from __future__ import annotations
 
 import re
@@ -61,9 +62,9 @@ def looks_like_headline(line: str) -> bool:
 
 
 # The paper's colophon printed at the foot of every page: who publishes it (licence,
-# copyright, editor in chief: no article ends on these), and around them its officers,
-# address and contacts. Below the article's last sentence, a run of lines holding one
-# publisher line is the page footer, together with the contact lines just above it.
+# copyright, editor in chief: no article ends on these), its officers, address and contacts.
+# Below the article's last sentence, a publisher line followed by nothing but colophon lines
+# is the page footer, together with the officers named just above it ("Giám đốc: ...").
 COLOPHON_PUBLISHER = (
     "©", "copyright", "bản quyền", "giấy phép", "ghi rõ nguồn", "cơ quan chủ quản",
     "tổng biên tập", "phó tổng biên tập", "chịu trách nhiệm", "cấm sao chép",
@@ -73,29 +74,51 @@ COLOPHON_ROLES = COLOPHON_PUBLISHER + (
     "trụ sở", "địa chỉ", "điện thoại", "đt:", "tel:", "tel.", "fax", "email", "e-mail", "hotline",
     "đường dây nóng", "liên hệ", "cơ quan",
 )
-_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\(?\b0\d{2,3}\)?[ .-]?\d{3,4}[ .-]?\d{3,4}\b")
+# An officer named above the publisher line: the title, then a colon ("Giám đốc Sở Y tế:
+# Cảm ơn báo!" is an interview's answer, not the paper's director).
+_OFFICER = re.compile(r"^(phó |tổng )*(biên tập|giám đốc|thư ký to[àa] soạn)\s*:", re.I)
+OFFICER_MAX_WORDS = 10
+# An e-mail address, or a phone number standing alone (not the digits of an amount:
+# "1.000.000.000 đồng").
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"
+                      r"|(?<![\d.,])\(?0\d{2,3}\)?[ .-]?\d{3,4}[ .-]?\d{3,4}(?![.,]?\d)")
+# A sentence for this rule: ten words or more, ending like one. A line ending in ":" opens
+# what follows, which the rule must not take for the article's end (anchor.is_prose, which
+# judges where an article is printed, counts it as prose).
 _PROSE_END = re.compile(r"[.!?…]['\"”’»)]*$")
 PROSE_MIN_WORDS = 10
 
 
+def _publisher(line: str) -> bool:
+    return line.strip().lstrip(_BULLET).casefold().startswith(COLOPHON_PUBLISHER)
+
+
 def _is_sentence(line: str) -> bool:
-    return len(line.split()) >= PROSE_MIN_WORDS and bool(_PROSE_END.search(line.strip()))
+    """The article's own sentence: a licence line ending in a full stop is none."""
+    return (len(line.split()) >= PROSE_MIN_WORDS and bool(_PROSE_END.search(line.strip()))
+            and not _publisher(line))
 
 
 def _colophon_line(line: str) -> bool:
-    lowered = line.strip().casefold()
+    lowered = line.strip().lstrip(_BULLET).casefold()
     return lowered.startswith(COLOPHON_ROLES) or bool(_CONTACT.search(line))
 
 
+def _officer(line: str) -> bool:
+    return len(line.split()) <= OFFICER_MAX_WORDS and bool(_OFFICER.match(line.strip()))
+
+
 def strip_colophon(lines: list[str]) -> list[str]:
-    """Lines without the page's colophon (COLOPHON_PUBLISHER and its neighbours) below the
-    last sentence: an article closing on a contact line ("Mọi chi tiết liên hệ: ...") keeps
-    it, since no publisher line follows."""
+    """Lines without the page's colophon below the last sentence: from a publisher line on,
+    when every line after it is a colophon line, and the officer lines right above it. An
+    article closing on its own notice ("Địa chỉ: ...", "Liên hệ: ...") keeps it, and so does
+    one whose list or table goes on after a line that merely opens like a publisher's
+    ("Giấy phép lái xe: 135.000 đồng"; the label rule drops that line alone)."""
     last_sentence = max((i for i, line in enumerate(lines) if _is_sentence(line)), default=-1)
     for i in range(last_sentence + 1, len(lines)):
-        if lines[i].strip().casefold().startswith(COLOPHON_PUBLISHER):
+        if _publisher(lines[i]) and all(map(_colophon_line, lines[i + 1:])):
             start = i
-            while start - 1 > last_sentence and _colophon_line(lines[start - 1]):
+            while start - 1 > last_sentence and _officer(lines[start - 1]):
                 start -= 1
             return lines[:start]
     return lines

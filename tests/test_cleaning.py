@@ -63,9 +63,28 @@ NOTICE = ["Mọi chi tiết xin liên hệ: Phòng Văn hóa huyện", "Điện 
     # ... and keeps it when the paper's footer comes after it, past a line of the article
     ([BODY, *NOTICE, BYLINE, "Tổng biên tập: Nguyễn Văn B", "© Báo Cần Thơ"],
      [BODY, *NOTICE, BYLINE]),
-    # contact lines between sentences are the article's: the colophon is only below the last
-    ([BODY, "Điện thoại: 0292 3830098", BODY, "Giấy phép số 789/GP-BTTTT"],
-     [BODY, "Điện thoại: 0292 3830098", BODY]),
+    # a publisher-looking line above the last sentence cuts nothing after it (the label rule
+    # drops that line alone)
+    ([BODY, "© Ảnh: Nguyễn Văn A", BODY, BODY], [BODY, BODY, BODY]),
+    # the article's own closing notice right above the paper's footer stays
+    ([BODY, "Thời gian: 8 giờ ngày 15/12/2026", "Địa chỉ: Nhà văn hóa quận Ninh Kiều",
+      "Liên hệ: chị Lan, điện thoại 0912 345 678", "Tổng biên tập: Nguyễn Văn B",
+      "© Báo Cần Thơ"],
+     [BODY, "Thời gian: 8 giờ ngày 15/12/2026", "Địa chỉ: Nhà văn hóa quận Ninh Kiều",
+      "Liên hệ: chị Lan, điện thoại 0912 345 678"]),
+    # a list going on after a line that opens like a licence: only that line goes
+    ([BODY, "Mức phí cụ thể như sau:", "Giấy phép lái xe hạng A1: 135.000 đồng",
+      "Đăng ký kết hôn: miễn phí"],
+     [BODY, "Mức phí cụ thể như sau:", "Đăng ký kết hôn: miễn phí"]),
+    # an interview's short last answer, an amount: no officer, no phone number
+    ([BODY, "Giám đốc Sở Y tế: Cảm ơn báo!", "Copyright © Báo Cần Thơ"],
+     [BODY, "Giám đốc Sở Y tế: Cảm ơn báo!"]),
+    ([BODY, "Tổng kinh phí: 1.000.000.000 đồng", "Giấy phép số 789/GP-BTTTT", "Email: a@b.vn"],
+     [BODY, "Tổng kinh phí: 1.000.000.000 đồng"]),
+    # a licence line ending in a full stop is no sentence of the article: its colophon goes
+    ([BODY, BYLINE, "Tổng biên tập: Nguyễn Văn B", "Giấy phép số 123/GP-BTTTT do Bộ Thông tin "
+      "và Truyền thông cấp ngày 01/01/2020.", "Địa chỉ: 12 Lê Lợi", "Email: a@b.vn"],
+     [BODY, BYLINE]),
 ])
 def test_strip_colophon_below_the_last_sentence(lines, expected):
     assert strip_boilerplate(lines) == expected

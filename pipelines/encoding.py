@@ -399,10 +399,14 @@ def _fix_cp1258(text: str, trusted: bool = False) -> str:
 
 # ---- Text repair ----------------------------------------------------------------------------
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-# A control standing alone between spaces is a stray mark an editor's paste left (the
+# A C0 control standing alone between spaces is a stray mark an editor's paste left (the
 # normalize step deletes it), not a sign of a wrong decoding: those put controls inside
-# words or in runs ("a\x00b\x00c", "\x93word\x94").
-_STRAY_CONTROL = re.compile(r"(?:^|(?<=[ \t\n\r\xa0]))[\x00-\x08\x0e-\x1f\x7f-\x9f](?=[ \t\n\r\xa0]|$)")
+# words or in runs ("a\x00b\x00c"). Not counted as stray: the separators \x1c-\x1e
+# (normalize makes them line breaks) and every C1 character (\x80-\x9f: windows-1252
+# punctuation read as latin-1, an ellipsis or a dash, not a mark to delete).
+_STRAY_CONTROL = re.compile(
+    r"(?:^|(?<=[ \t\n\r\xa0]))[\x00-\x08\x0e-\x1b\x1f\x7f](?=[ \t\n\r\xa0]|$)")
+STRAY_SHARE = 40        # at most 1 character in this many is forgiven as a stray mark
 
 
 GARBAGE_SHARE = 200     # text is garbage when 1 character in this many, or more, is bad
@@ -411,8 +415,8 @@ GARBAGE_SHARE = 200     # text is garbage when 1 character in this many, or more
 def _check_garbage(text: str) -> None:
     """Bad characters (U+FFFD, controls) in fewer than 1 in GARBAGE_SHARE characters."""
     controls = len(_CONTROL.findall(text))
-    if controls:
-        controls -= len(_STRAY_CONTROL.findall(text))
+    if controls:       # stray marks forgiven, a spaced-out run of them is garbage still
+        controls -= min(len(_STRAY_CONTROL.findall(text)), len(text) // STRAY_SHARE)
     lost = text.count("\ufffd")
     bad = lost + controls
     if bad * GARBAGE_SHARE > len(text):

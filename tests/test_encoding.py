@@ -287,6 +287,7 @@ def test_fix_mojibake_leaves_real_text_alone(text):
     ("T\ufffdn", "replacement"),
     ("\x01\x02\x03 Hà Nội \x04\x05", "control"),
     ("Tin\x10 mới", "control"),
+    ("Tin \x10", "control"),              # a mark forgiven only 1 in 40 characters
 ])
 def test_garbage_raises(garbage, reason):
     with pytest.raises(UndecodableError, match=reason):
@@ -301,6 +302,16 @@ def test_stray_controls_between_spaces_are_not_garbage():
     assert repair_text(sentence * 3) == (sentence * 3, None)
     with pytest.raises(UndecodableError, match="control"):
         repair_text(sentence.replace(" \x06 ", " ba\x06se ") * 3)
+
+
+@pytest.mark.parametrize("text", [
+    "Tin " + "\x01 " * 100,                                    # a spaced-out run: garbage
+    ("Ông ấy nói rằng \x85 rồi im lặng. " * 3),                # C1: a misread ellipsis
+    ("Hà Nội \x1c Sài Gòn là hai thành phố lớn. " * 3),        # a separator: a line break
+])
+def test_controls_that_are_no_stray_marks_still_count(text):
+    with pytest.raises(UndecodableError, match="control"):
+        repair_text(text)
 
 
 def test_undecodable_error_is_a_value_error():

@@ -340,6 +340,24 @@ def test_a_card_list_of_other_stories_inside_the_container_goes():
     assert "Another story" not in article.text and "Các tin khác" not in article.text
 
 
+def test_list_items_whose_link_is_a_sentences_subject_are_no_card_list():
+    """"<a>Luật Đất đai 2024 sửa đổi</a> có hiệu lực từ ngày 1/8, ...": the article's own
+    list of laws, each item opening with a link to the law's page, numbered class or not."""
+    laws = [("Luật Đất đai 2024 sửa đổi", "có hiệu lực từ ngày 1/8, bỏ khung giá đất và giao "
+             "UBND cấp tỉnh ban hành bảng giá đất hằng năm."),
+            ("Luật Nhà ở năm 2023", "cho phép cá nhân nước ngoài sở hữu nhà ở tối đa 50 năm, "
+             "được gia hạn thêm một lần."),
+            ("Luật Kinh doanh bất động sản", "yêu cầu mọi giao dịch phải thanh toán qua ngân "
+             "hàng, chủ đầu tư chỉ được thu cọc không quá 5%.")]
+    items = "".join(f'<li class="item-{n}"><a href="/luat-{n}-post{n}.html">{name}</a> {rest}'
+                    f"</li>" for n, (name, rest) in enumerate(laws))
+    html = (f"<html><head><title>Luật mới</title></head><body><div class='detail'><h1>Những "
+            f"luật mới</h1>{body(PARAGRAPHS[0])}<ol>{items}</ol>{body(PARAGRAPHS[1])}</div>"
+            f"</body></html>")
+    text = extract_article(html, "https://baoxyz.vn/nhung-luat-moi-post9.html").text
+    assert all(f"{name} {rest}" in text for name, rest in laws)
+
+
 def test_cards_numbered_in_their_class_are_one_card_list():
     """"item n-1", "item n-2", ...: built alike but for the number."""
     from crawler.pages.link_lists import card_lists

@@ -3,10 +3,11 @@
 them when they sit in the element that holds the body; they are demonstrably not article
 text, recognised from structure alone (no class names):
 
-- a card list: 3+ sibling elements built alike (same tag and classes, but for numbers in
-  them), each linking one
-  other page by a headline (a link text or title of HEADLINE_MIN_WORDS words or more; its
-  other links, a section or an author, are short), each a different page. Everything in such a card goes: headline, date line, teaser;
+- a card list: 3+ sibling elements built alike (same tag and classes, numbers aside), each
+  linking one other page by a headline (a link text or title of HEADLINE_MIN_WORDS words or
+  more; its other links, a section or an author, are short) that opens the card and is no
+  sentence's subject, each a different page. Everything in such a card goes: headline, date
+  line, teaser;
 - a link row: one block whose text is mostly (LINK_ROW_SHARE) the text of 2+ links to
   other pages, each a headline;
 - a teaser card standing alone (the lead story of a box): a small element whose headline
@@ -24,6 +25,8 @@ from crawler.pages.html_text import SUBHEADINGS, element_text
 
 HEADLINE_MIN_WORDS = 4
 CARDS_MIN = 3
+# Cards numbered in their class ("item n-1", "item n-2") are built alike all the same.
+_DIGITS = re.compile(r"\d+")
 LINK_ROW_SHARE = 0.8
 _NOT_A_PAGE = ("#", "javascript:", "mailto:", "tel:")
 
@@ -59,10 +62,6 @@ def card_lists(container) -> set:
     return cards
 
 
-# Cards numbered in their class ("item n-1", "item n-2") are built alike all the same.
-_DIGITS = re.compile(r"\d+")
-
-
 def _one_headline_each(group: list) -> bool:
     """Each card links exactly one page by a headline (its other links, a section or an
     author, are short labels) that opens the card, and no two cards the same page."""
@@ -86,7 +85,24 @@ def _opens(card, page: str) -> bool:
     link = max((" ".join(a.text_content().split()) for a in card.iter("a")
                 if (a.get("href") or "").strip() == page), key=len, default="")
     at = text.find(link) if link else -1
-    return at >= 0 and len(text[:at].split()) <= CARD_LABEL_MAX_WORDS
+    return (at >= 0 and len(text[:at].split()) <= CARD_LABEL_MAX_WORDS
+            and not _sentence_goes_on(card, page))
+
+
+SENTENCE_TAIL_MIN_WORDS = 6
+
+
+def _sentence_goes_on(card, page: str) -> bool:
+    """The link is the subject of a sentence its block goes on with ("<a>Luật Đất đai 2024
+    sửa đổi</a> có hiệu lực từ ngày 1/8, ..."): an item of the article's own list, not a
+    headline above a teaser (which opens a block of its own, with a capital)."""
+    for a in card.iter("a"):
+        if (a.get("href") or "").strip() != page:
+            continue
+        tail = (a.tail or "").split()
+        if len(tail) >= SENTENCE_TAIL_MIN_WORDS and tail[0][:1].islower():
+            return True
+    return False
 
 
 def is_link_row(block) -> bool:

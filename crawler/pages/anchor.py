@@ -8,6 +8,8 @@ lines from outside it go, and headings inside it that trafilatura skipped come b
 """
 from __future__ import annotations
 
+import itertools
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from os.path import commonprefix
 
@@ -113,14 +115,25 @@ def locate(lines: list[str], blocks: list) -> dict[int, object]:
     located, used, last = {}, set(), -1
     for n, line in enumerate(lines):
         key = text_key(line)
-        candidates = [i for i in index.get(key[:PREFIX_CHARS], ())
-                      if i not in used and same_start(key, keys[i])]
-        if not candidates:
+        i = _next_match(index.get(key[:PREFIX_CHARS], ()), last, used,
+                        lambda c: same_start(key, keys[c]))
+        if i is None:
             continue
-        i = next((c for c in candidates if c > last), candidates[0])
         located[n], last = blocks[i], i
         used.add(i)
     return located
+
+
+def _next_match(candidates: list[int], last: int, used: set, matches) -> int | None:
+    """The first unused matching candidate after `last`, else the first before it.
+    Candidates are in page order; scanning from `last` finds the next paragraph at once
+    where a page's paragraphs share their opening words (a list of "Bước 1: ..."), which
+    trying every candidate for every line made quadratic."""
+    start = bisect_right(candidates, last)
+    for c in itertools.chain(candidates[start:], candidates[:start]):
+        if c not in used and matches(c):
+            return c
+    return None
 
 
 MATCH_CHARS = 40             # ... unless one goes on differently before this many

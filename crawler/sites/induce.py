@@ -568,7 +568,8 @@ def _body_problem(site: Site, article: Article, unmatched: bool) -> str | None:
     from pipelines.boilerplate import strip_boilerplate
     lines = article.text.splitlines()
     words = len(article.text.split())
-    navigation = [line for line in lines if line not in strip_boilerplate(lines, site.boilerplate)]
+    kept = set(strip_boilerplate(lines, site.boilerplate))
+    navigation = [line for line in lines if line not in kept]
     copies = [c for c in article.captions if c in article.text] if article.layout == "article" else []
     if unmatched:
         return "selectors.body matched nothing: the generic reading is shown"

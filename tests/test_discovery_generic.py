@@ -338,18 +338,6 @@ def test_a_side_box_beside_the_main_column_stays_out():
     assert articles == _links(range(100, 106))
 
 
-def test_a_main_column_a_theme_names_like_a_sidebar_is_the_main_branch():
-    """"sidebar-left" holding the lead and the stream beside a smaller "sidebar-right" box:
-    the branch linking to more articles than its siblings, at every level up to the body,
-    is the page's main branch whatever its name; the smaller column stays out, and so does
-    a most-read box that is the widest of its own column only."""
-    left = f'<div class="sidebar-left"><ul>{_headlines(range(100, 108))}</ul></div>'
-    right = (f'<div class="col"><div class="ad">Quảng cáo</div><div class="most-read"><ul>'
-             f'{_headlines([901, 902, 903])}</ul></div></div>')
-    articles = _main_list(f'<body><div class="row">{left}{right}</div></body>')
-    assert articles == _links(range(100, 108))
-
-
 def test_class_words_stand_when_the_cards_agree():
     """A featured story above the list has its own markup: kept, because the class words
     (no side block here) already kept the card run."""

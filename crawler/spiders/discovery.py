@@ -160,29 +160,22 @@ def main_list_links(tree, page_url: str, site: Site, on_site) -> list[str]:
 def _side_check(found: list):
     """in_side_block for this page's links, each element judged once (the same links are
     asked about again when boxes and card groups are weighed)."""
-    under, judged = _articles_under(found), {}
-    lists = {node for node, urls in under.items() if len(urls) >= LIST_MIN_ARTICLES}
+    lists, judged = _list_holders(found), {}
 
     def side(node) -> bool:
         if node not in judged:
-            judged[node] = in_side_block(node, lists, under)
+            judged[node] = in_side_block(node, lists)
         return judged[node]
     return side
 
 
-def _articles_under(found: list) -> dict:
-    """Element -> the distinct articles it links to."""
+def _list_holders(found: list) -> set:
+    """Elements holding links to LIST_MIN_ARTICLES or more distinct articles."""
     under: dict = {}
     for a, url in found:
         for node in a.iterancestors():
             under.setdefault(node, set()).add(url)
-    return under
-
-
-def _list_holders(found: list) -> set:
-    """Elements holding links to LIST_MIN_ARTICLES or more distinct articles."""
-    return {node for node, urls in _articles_under(found).items()
-            if len(urls) >= LIST_MIN_ARTICLES}
+    return {node for node, urls in under.items() if len(urls) >= LIST_MIN_ARTICLES}
 
 
 def _with_boxes_beside_lead(found: list, kept: list, side) -> list:
@@ -370,7 +363,7 @@ def _box_label(node) -> str:
     return _UI_CLASSES.sub(" ", _label(node))
 
 
-def in_side_block(anchor, lists=frozenset(), under=None) -> bool:
+def in_side_block(anchor, lists=frozenset()) -> bool:
     """The link sits in a header, menu, footer, sidebar, most-read box or tag strip (or a
     share bar, sign-in box, comments, a banner, unless that block is in `lists`: it holds a
     list of articles, see _list_holders)."""
@@ -382,30 +375,13 @@ def in_side_block(anchor, lists=frozenset(), under=None) -> bool:
         label = _box_label(node)
         if node.tag in _SIDE_TAGS and not teaser:
             return True
-        if _SIDE_BLOCK.search(label) and not _numbered_column(node, label) and not (
-                under is not None and _widest_column(node, under)):
+        if _SIDE_BLOCK.search(label) and not _numbered_column(node, label):
             return True
         if _UTILITY_BLOCK.search(label) and node not in lists:
             return True
         if _RIGHT_COLUMN.search(label) and not _grid_half(node):
             return True
     return False
-
-
-def _widest_column(node, under: dict) -> bool:
-    """The block, and each block holding it, links to more articles than its siblings
-    together: the page's main branch, whatever a theme names it ("sidebar-left",
-    "widget-area"). A side box stands in a branch beside a larger one."""
-    if len(under.get(node, ())) < LIST_MIN_ARTICLES:
-        return False
-    for branch in (node, *node.iterancestors()):
-        if branch.tag in ("body", "html"):
-            return True
-        beside = sum(len(under.get(s, ())) for s in (*branch.itersiblings(preceding=True),
-                                                      *branch.itersiblings()))
-        if len(under.get(branch, ())) <= beside:
-            return False
-    return True
 
 
 _NUMBERED_SIDE = re.compile(r"(?:^|[\s_-])(sidebar|aside|widget)[_-]?(\d+)(?=[\s_-]|$)")

@@ -739,9 +739,11 @@ def test_a_sidebar_of_reader_comments_beside_a_short_article_stays_furniture():
     assert "Ý kiến" not in text and BRIDGE[0] in text
 
 
-def test_an_article_whose_sections_head_with_links_is_not_traded_for_an_author_box():
-    """Each section's heading links a topic page; the second reading's only sentences are an
-    author bio trafilatura rightly dropped: the article stays."""
+@pytest.mark.parametrize("headline", ["<h1>{}</h1>", "<header><h1>{}</h1></header>"])
+def test_an_article_whose_sections_head_with_links_is_not_traded_for_an_author_box(headline):
+    """Each section's heading links a topic page, so its paragraphs read as other stories'
+    teasers; the second reading's only sentences are an author bio trafilatura rightly
+    dropped, printed after the article: the article stays."""
     a = ("Theo quy định mới, người lao động đóng bảo hiểm xã hội đủ 15 năm sẽ được hưởng lương "
          "hưu, thay vì 20 năm như trước đây. Mức hưởng được tính bằng 45% mức bình quân tiền "
          "lương tháng đóng bảo hiểm, sau đó cộng thêm 2% cho mỗi năm đóng.")
@@ -754,7 +756,7 @@ def test_an_article_whose_sections_head_with_links_is_not_traded_for_an_author_b
            "công nghiệp phía Nam, hiện là trưởng ban Bạn đọc của tòa soạn và phụ trách chuyên mục "
            "hỏi đáp chính sách trên ấn phẩm cuối tuần.</p></div>")
     html = (f"<html><head><title>Luật BHXH sửa đổi</title></head><body><div class='detail'>"
-            f"<h1>Luật BHXH sửa đổi: những điểm mới</h1><section><h2><a href='/chu-de/luong-huu"
+            f"{headline.format('Luật BHXH sửa đổi: những điểm mới')}<section><h2><a href='/chu-de/luong-huu"
             f".html'>Lương hưu sau 15 năm đóng</a></h2><p>{a}</p></section><div class='box'><h2>"
             f"<a href='/chu-de/bhxh-mot-lan.html'>Rút bảo hiểm xã hội một lần</a></h2><p>{b}</p>"
             f"</div>{bio}</div></body></html>")
@@ -777,3 +779,4 @@ def test_paragraphs_sharing_their_opening_are_located_in_one_pass(monkeypatch):
     located = anchor.locate(lines, anchor.leaf_blocks(tree))
     assert [anchor.element_text(located[n]) for n in range(len(lines))] == lines
     assert len(calls) <= 2 * len(lines)
+

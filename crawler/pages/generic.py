@@ -75,12 +75,13 @@ def rescued(found: Anchored, story: int, tree, url: str) -> Anchored:
     furniture (_KEPT_NAMES, unless the element wraps the article) and the <aside>, <footer>
     and <nav> tags: boilerplate lives there, and a footer's licence lines must not pad a
     short page. The second reading is anchored like the first and taken only when its own
-    sentences reach RESCUE_WORDS words and RESCUE_GAIN times the first's, and it has as many
-    words of sentences as the first had in all (teasers counted): a short article whose
-    sections head with links is not traded for an author box."""
+    sentences reach RESCUE_WORDS words and its sentences, teasers or not, RESCUE_GAIN times
+    the first's: what calls it is the first reading's want of its own sentences, what
+    takes it is plainly more prose, so an article whose sections head with links (its
+    sentences read as teasers) is not traded for a shorter author bio."""
     retry = anchored(trafilatura_text(_nameless(tree), url), tree, url)
-    words = story_words(retry, url)
-    if words >= max(RESCUE_WORDS, RESCUE_GAIN * story) and words >= prose_words(found.lines):
+    words = prose_words(retry.lines)
+    if story_words(retry, url) >= RESCUE_WORDS and words >= RESCUE_GAIN * prose_words(found.lines):
         return retry
     return found
 
@@ -93,22 +94,15 @@ def prose_words(lines: list[str]) -> int:
 def story_words(found: Anchored, url: str) -> int:
     """Words of the sentences of a reading that are no other story's teaser (a card with a
     heading linking another page; link_lists.is_card_teaser): trafilatura, its article box
-    deleted, may return a box of related stories, sentences every one. A section beside the
-    page's headline, in the element holding its <h1>, is the article's own, linked heading
-    or not."""
+    deleted, may return a box of related stories, sentences every one. (An article whose
+    sections head with links reads so too: rescued weighs all sentences before it trades.)"""
     if not found.positions or found.container is None:    # lines not located on the page
         return prose_words(found.lines)
     at = {i: node for node, i in found.order.items()}
     sizes: dict = {}
-    h1 = max(found.container.getroottree().iter("h1"), default=None,   # not a logo's
-             key=lambda node: len(element_text(node)))
-    own = h1.getparent() if h1 is not None else None
-
-    def teaser(block) -> bool:
-        return (is_card_teaser(block, found.container, sizes, url)
-                and not (own is not None and any(a is own for a in block.iterancestors())))
     return sum(len(line.split()) for line, place in zip(found.lines, found.positions)
-               if is_prose(line) and not (place in at and teaser(at[place])))
+               if is_prose(line) and not (place in at and is_card_teaser(
+                   at[place], found.container, sizes, url)))
 
 
 def _nameless(tree):
@@ -134,13 +128,12 @@ def _furniture(node, page_chars: int) -> bool:
     """Named as the page's furniture (_KEPT_NAMES), and no wrapper of the article: a
     layout names the box around the headline, the article and its sidebar
     "content-sidebar-wrap" or "wrapper-footer" as readily as its footer. A wrapper holds
-    an <h1> and most of the page's text; a sidebar of long reader comments beside a short
-    article holds the text but not the headline, and stays furniture."""
+    most of the page's text and its <h1>, if it has one; a sidebar of long reader comments
+    beside a short article holds the text but not the headline, and stays furniture."""
     if not _KEPT_NAMES.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
         return False
-    wraps = (node.find(".//h1") is not None
-             and _printed_chars(node) > WRAPPER_MIN_SHARE * page_chars)
-    return not wraps
+    holds_headline = node.find(".//h1") is not None or node.getroottree().find(".//h1") is None
+    return not (holds_headline and _printed_chars(node) > WRAPPER_MIN_SHARE * page_chars)
 
 
 def _printed_chars(node) -> int:

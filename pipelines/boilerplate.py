@@ -71,12 +71,18 @@ COLOPHON_PUBLISHER = (
 )
 COLOPHON_ROLES = COLOPHON_PUBLISHER + (
     "giám đốc", "tổng giám đốc", "phó giám đốc", "thư ký tòa soạn", "thư ký toà soạn",
-    "trụ sở", "địa chỉ", "điện thoại", "đt:", "tel:", "tel.", "fax", "email", "e-mail", "hotline",
-    "đường dây nóng", "liên hệ", "cơ quan",
+    "tòa soạn", "toà soạn", "văn phòng", "trụ sở", "địa chỉ", "điện thoại", "đt:", "tel:",
+    "tel.", "fax", "email", "e-mail", "hotline", "đường dây nóng", "liên hệ", "cơ quan",
+    "website", "thiết kế", "phụ trách", "xuất bản", "®",
 )
 # An officer named above the publisher line: the title, then a colon ("Giám đốc Sở Y tế:
-# Cảm ơn báo!" is an interview's answer, not the paper's director).
-_OFFICER = re.compile(r"^(phó |tổng )*(biên tập|giám đốc|thư ký to[àa] soạn)\s*:", re.I)
+# Cảm ơn báo!" is an interview's answer, not the paper's director). "tòa" and "toà" are
+# the two printings of one word.
+_OFFICER = re.compile(r"^(phó |tổng )*(biên tập|giám đốc|thư ký t(?:òa|oà) soạn)\s*:", re.I)
+# A licence line ("Giấy phép số 146/GP-BVHTTDL, cấp ngày ..."): it may end in a full stop,
+# but is no sentence of the article. Other lines opening like a publisher's may be one
+# ("Cơ quan chủ quản của dự án là Bộ Giao thông vận tải.").
+_LICENCE = re.compile(r"\d+/GP\b|\bGP-|cấp ngày|giấy phép số", re.I)
 OFFICER_MAX_WORDS = 10
 # An e-mail address, or a phone number standing alone (not the digits of an amount:
 # "1.000.000.000 đồng").
@@ -96,7 +102,7 @@ def _publisher(line: str) -> bool:
 def _is_sentence(line: str) -> bool:
     """The article's own sentence: a licence line ending in a full stop is none."""
     return (len(line.split()) >= PROSE_MIN_WORDS and bool(_PROSE_END.search(line.strip()))
-            and not _publisher(line))
+            and not (_publisher(line) and _LICENCE.search(line)))
 
 
 def _colophon_line(line: str) -> bool:

@@ -81,6 +81,18 @@ NOTICE = ["Mọi chi tiết xin liên hệ: Phòng Văn hóa huyện", "Điện 
      [BODY, "Giám đốc Sở Y tế: Cảm ơn báo!"]),
     ([BODY, "Tổng kinh phí: 1.000.000.000 đồng", "Giấy phép số 789/GP-BTTTT", "Email: a@b.vn"],
      [BODY, "Tổng kinh phí: 1.000.000.000 đồng"]),
+    ([BODY, "Giấy phép xây dựng số 12", "Tổng kinh phí: 1.000.000.000 đồng"],
+     [BODY, "Tổng kinh phí: 1.000.000.000 đồng"]),
+    # the article's last sentence opening like a publisher's line stays, with what follows
+    ([BODY, "Cơ quan chủ quản của dự án là Bộ Giao thông vận tải, chủ đầu tư là Ban Quản lý "
+      "dự án 6."],
+     [BODY, "Cơ quan chủ quản của dự án là Bộ Giao thông vận tải, chủ đầu tư là Ban Quản lý "
+      "dự án 6."]),
+    # footer lines of every kind after the publisher line, officers spelled "tòa" or "toà"
+    ([BODY, BYLINE, "Thư ký tòa soạn: Lê D", "Giấy phép số 789/GP-BTTTT",
+      "Tòa soạn: 12 Hòa Bình, Ninh Kiều", "Website: baocantho.com.vn", "Thiết kế bởi VCCorp",
+      "Văn phòng đại diện tại TP.HCM: 5 Lê Duẩn", "® Bản quyền thuộc Báo Cần Thơ"],
+     [BODY, BYLINE]),
     # a licence line ending in a full stop is no sentence of the article: its colophon goes
     ([BODY, BYLINE, "Tổng biên tập: Nguyễn Văn B", "Giấy phép số 123/GP-BTTTT do Bộ Thông tin "
       "và Truyền thông cấp ngày 01/01/2020.", "Địa chỉ: 12 Lê Lợi", "Email: a@b.vn"],

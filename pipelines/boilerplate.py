@@ -50,8 +50,13 @@ def _is_heading(key: str, extra: frozenset[str]) -> bool:
     return key in BLOCK_HEADINGS or key in extra
 
 
+def _bare(line: str) -> str:
+    """The line as labels are matched: trimmed, without a bullet, casefolded."""
+    return line.strip().lstrip(_BULLET).casefold()
+
+
 def _is_label(key: str, line: str, extra: tuple[str, ...]) -> bool:
-    lowered = line.strip().lstrip(_BULLET).casefold()
+    lowered = _bare(line)
     return (key in LABEL_LINES or lowered.startswith(LABEL_PREFIXES)
             or any(lowered.startswith(p.casefold()) for p in extra))
 
@@ -96,7 +101,7 @@ PROSE_MIN_WORDS = 10
 
 
 def _publisher(line: str) -> bool:
-    return line.strip().lstrip(_BULLET).casefold().startswith(COLOPHON_PUBLISHER)
+    return _bare(line).startswith(COLOPHON_PUBLISHER)
 
 
 def _is_sentence(line: str) -> bool:
@@ -106,8 +111,7 @@ def _is_sentence(line: str) -> bool:
 
 
 def _colophon_line(line: str) -> bool:
-    lowered = line.strip().lstrip(_BULLET).casefold()
-    return lowered.startswith(COLOPHON_ROLES) or bool(_CONTACT.search(line))
+    return _bare(line).startswith(COLOPHON_ROLES) or bool(_CONTACT.search(line))
 
 
 def _officer(line: str) -> bool:

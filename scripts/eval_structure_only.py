@@ -86,8 +86,8 @@ def main(argv=None) -> int:
     misnamed = [pair for scores in misnamed for pair in scores]
     mean = [sum(column) / len(rows) for column in zip(*rows)]
     when, category = (sum(column) / len(fields) for column in zip(*fields))
-    recalls = scrambled_listing_recalls()
-    side_named = scrambled_listing_recalls(list_misnamed)
+    recalls = listing_recalls()
+    side_named = listing_recalls(list_misnamed)
     print(f"structure-only pages={len(rows)} f1={mean[0]:.3f} scrambled_f1={mean[1]:.3f} "
           f"scrambled_traf={mean[2]:.3f} scrambled_min={min(r[1] for r in rows):.3f} "
           f"scrambled_when={when:.2f} scrambled_category={category:.2f} "
@@ -135,7 +135,7 @@ def misnamed_scores(page) -> list[tuple[float, float]]:
     return scores
 
 
-def scrambled_listing_recalls(change=None) -> list[float]:
+def listing_recalls(change=None) -> list[float]:
     """Main-list recall of each tuned listing page, scrambled (or changed by `change`,
     html and page -> html)."""
     change = change or (lambda html, page: scramble(html))
@@ -162,9 +162,10 @@ def list_misnamed(html: str, page) -> str:
     gold = {ev._link_key(url) for url in page.gold}
     under: dict = {}
     for a in tree.iter("a"):
-        if a.get("href") and ev._link_key(urljoin(page.url, a.get("href"))) in gold:
+        key = ev._link_key(urljoin(page.url, a.get("href"))) if a.get("href") else None
+        if key in gold:
             for node in a.iterancestors():
-                under.setdefault(node, set()).add(ev._link_key(urljoin(page.url, a.get("href"))))
+                under.setdefault(node, set()).add(key)
     holders = [n for n, keys in under.items() if len(keys) >= 0.8 * len(gold)]
     box = max(holders, key=lambda n: sum(1 for _ in n.iterancestors()), default=None)
     if box is None or box.tag in ("html", "body"):

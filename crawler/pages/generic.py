@@ -37,7 +37,7 @@ def body(html: str, url: str, tree=None) -> Anchored:
     story = story_words(found, url)
     if story >= RESCUE_WORDS:
         return found
-    found = rescued(found, story, tree, url)
+    found = rescued(found, tree, url)
     if word_count(found.lines) >= RESCUE_WORDS:
         return found
     # Nothing printed: a page its scripts render holds the story in their state.
@@ -65,12 +65,12 @@ RESCUE_GAIN = 2        # the second reading must give this many times those word
 _KEPT_NAMES = re.compile(r"footer|menu|nav|sidebar|comment|copyright", re.I)
 
 
-def rescued(found: Anchored, story: int, tree, url: str) -> Anchored:
+def rescued(found: Anchored, tree, url: str) -> Anchored:
     """trafilatura deletes, unread, elements whose class or id it takes for boilerplate
     ("slide", "meta", "infinite-scroll", ...) and every <figure>; on a page that names its
     article box so, or lays a photo story out in <figure>s, it finds little or nothing, or
-    reads the footer or another box instead: `story`, the first reading's words of its own
-    sentences (story_words), is under RESCUE_WORDS. Read again with the names removed and
+    reads the footer or another box instead: the first reading's words of its own
+    sentences (story_words) are under RESCUE_WORDS. Read again with the names removed and
     figures made plain blocks: structure alone, but for the generic names of the page's
     furniture (_KEPT_NAMES, unless the element wraps the article) and the <aside>, <footer>
     and <nav> tags: boilerplate lives there, and a footer's licence lines must not pad a
@@ -110,10 +110,11 @@ def _nameless(tree):
     <figure> made a plain block."""
     nameless = copy.deepcopy(tree)
     page_chars = _printed_chars(nameless)
+    headline = nameless.find(".//h1") is not None
     for node in nameless.iter():
         if not isinstance(node.tag, str):
             continue
-        if not _furniture(node, page_chars):
+        if not _furniture(node, page_chars, headline):
             node.attrib.pop("class", None)
             node.attrib.pop("id", None)
         if node.tag == "figure":
@@ -124,7 +125,7 @@ def _nameless(tree):
 WRAPPER_MIN_SHARE = 0.5     # a furniture-named wrapper holds more of the page than this
 
 
-def _furniture(node, page_chars: int) -> bool:
+def _furniture(node, page_chars: int, page_has_h1: bool) -> bool:
     """Named as the page's furniture (_KEPT_NAMES), and no wrapper of the article: a
     layout names the box around the headline, the article and its sidebar
     "content-sidebar-wrap" or "wrapper-footer" as readily as its footer. A wrapper holds
@@ -132,7 +133,7 @@ def _furniture(node, page_chars: int) -> bool:
     beside a short article holds the text but not the headline, and stays furniture."""
     if not _KEPT_NAMES.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
         return False
-    holds_headline = node.find(".//h1") is not None or node.getroottree().find(".//h1") is None
+    holds_headline = not page_has_h1 or node.find(".//h1") is not None
     return not (holds_headline and _printed_chars(node) > WRAPPER_MIN_SHARE * page_chars)
 
 

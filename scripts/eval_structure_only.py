@@ -10,13 +10,16 @@ Last line: `structure-only pages=<n> f1=<as served> scrambled_f1=<f> scrambled_t
 scrambled_min=<f> scrambled_when=<share> scrambled_category=<share> listings=<n>
 scrambled_links_recall_mean=<r> scrambled_links_recall_min=<r> misnamed=<n> misnamed_f1=<f>
 misnamed_traf=<f> misnamed_min=<f> misnamed_below_traf=<n> misnamed_links_recall_mean=<r>
-misnamed_links_below_095=<n>`: the share of scrambled pages
+misnamed_links_below_095=<n> misnamed_links_main_recall_mean=<r>
+misnamed_links_main_below_095=<n>`: the share of scrambled pages
 whose `published_at` (to the minute) and category match gold, and the main-list recall of every
 tuned listing page scrambled alike. `misnamed_*`: each tuned article with its article box
 named, in turn, with each of MISNAMES (words trafilatura deletes a block for, unread), our
 F1 and trafilatura's over all those pages, our lowest, and how many we score more than 0.02
 below trafilatura. `misnamed_links_*`: each tuned listing with the element holding its main
-list named "sidebar": the mean main-list recall and how many pages fall below 0.95.
+list named "sidebar": the mean main-list recall and how many pages fall below 0.95, over
+every link the spider asks for, then over the main part alone (side boxes' links left out:
+is the list still ranked first?).
 """
 from __future__ import annotations
 
@@ -86,8 +89,10 @@ def main(argv=None) -> int:
     misnamed = [pair for scores in misnamed for pair in scores]
     mean = [sum(column) / len(rows) for column in zip(*rows)]
     when, category = (sum(column) / len(fields) for column in zip(*fields))
-    recalls = listing_recalls()
-    side_named = listing_recalls(list_misnamed)
+    recalls = [s.recall for s in listing_scores()]
+    side_named = listing_scores(list_misnamed)
+    named_main = [s.main_recall for s in side_named]
+    side_named = [s.recall for s in side_named]
     print(f"structure-only pages={len(rows)} f1={mean[0]:.3f} scrambled_f1={mean[1]:.3f} "
           f"scrambled_traf={mean[2]:.3f} scrambled_min={min(r[1] for r in rows):.3f} "
           f"scrambled_when={when:.2f} scrambled_category={category:.2f} "
@@ -99,7 +104,9 @@ def main(argv=None) -> int:
           f"misnamed_min={min((p[0] for p in misnamed), default=float('nan')):.3f} "
           f"misnamed_below_traf={sum(1 for ours, traf in misnamed if ours < traf - 0.02)} "
           f"misnamed_links_recall_mean={_mean(side_named):.3f} "
-          f"misnamed_links_below_095={sum(1 for r in side_named if r < 0.95)}")
+          f"misnamed_links_below_095={sum(1 for r in side_named if r < 0.95)} "
+          f"misnamed_links_main_recall_mean={_mean(named_main):.3f} "
+          f"misnamed_links_main_below_095={sum(1 for r in named_main if r < 0.95)}")
     return 0
 
 
@@ -135,9 +142,9 @@ def misnamed_scores(page) -> list[tuple[float, float]]:
     return scores
 
 
-def listing_recalls(change=None) -> list[float]:
-    """Main-list recall of each tuned listing page, scrambled (or changed by `change`,
-    html and page -> html)."""
+def listing_scores(change=None) -> list:
+    """Main-list scores (eval_extraction.LinkScore) of each tuned listing page, scrambled (or
+    changed by `change`, html and page -> html)."""
     change = change or (lambda html, page: scramble(html))
     pages = ev.all_pages(ev.real_pages_dir(), ev.dev_pages_dir())
     recalls = []
@@ -145,7 +152,7 @@ def listing_recalls(change=None) -> list[float]:
         for page in (p for p in pages if p.kind == "listing" and p.tuned):
             copy = Path(folder) / page.file.name
             copy.write_text(change(page.html(), page), "utf-8")
-            recalls.append(ev.score_listing(replace(page, file=copy)).recall)
+            recalls.append(ev.score_listing(replace(page, file=copy)))
     return recalls
 
 

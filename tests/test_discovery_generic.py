@@ -175,6 +175,55 @@ def test_main_list_leaves_out_header_sidebars_and_what_follows_the_pagination():
     assert "https://a.vn/tim-kiem/" not in listings
 
 
+def test_side_boxes_articles_come_after_the_main_list_but_never_navigation():
+    """The spider asks for a sidebar's or a most-read box's stories too, ranked after the
+    main list (and the boxes after its pagination); never the header's, the footer's or a
+    tag strip's article-shaped links."""
+    site = rule_free("https://a.vn/")
+    links = discovery.listing_page_links(PAGE, "https://a.vn/", site, site.owns)
+    assert links.main == ["https://a.vn/tin-mot-post111.html", "https://a.vn/tin-hai-post112.html",
+                          "https://a.vn/tin-ba-post113.html"]
+    assert links.side == ["https://a.vn/muc-khac-post114.html", "https://a.vn/doc-nhieu-post115.html",
+                          "https://a.vn/xem-nhieu-post116.html"]
+    assert links.articles == links.main + links.side
+
+
+def test_a_main_list_in_a_block_named_sidebar_is_still_asked_for():
+    """A theme may name its main column "sidebar" or "widget-area": the list it holds is
+    reached (after what the class words took for the main list), tags and topics are not."""
+    stream = "".join(f'<li><a href="/xa-hoi/tin-{n}-post{n}.html">{HEADLINE.format(n=n)}</a></li>'
+                     for n in range(201, 209))
+    featured = "".join(f'<div class="card"><h3><a href="/noi-bat/tin-{n}-post{n}.html">'
+                       f'{HEADLINE.format(n=n)}</a></h3><p>{SUMMARY}</p></div>'
+                       for n in (301, 302, 303))
+    tags = "".join(f'<a href="/su-kien/chu-de-{n}-post{n}.html">{HEADLINE.format(n=n)}</a>'
+                   for n in (401, 402, 403))
+    page = (f'<html><body><div class="featured">{featured}</div>'
+            f'<div class="widget-area sidebar"><ul>{stream}</ul></div>'
+            f'<div class="topics-list">{tags}</div></body></html>')
+    site = rule_free("https://a.vn/")
+    links = discovery.listing_page_links(page, "https://a.vn/", site, site.owns)
+    assert links.main == [f"https://a.vn/noi-bat/tin-{n}-post{n}.html" for n in (301, 302, 303)]
+    assert links.side == [f"https://a.vn/xa-hoi/tin-{n}-post{n}.html" for n in range(201, 209)]
+    assert not any("su-kien" in url for url in links.articles)
+
+
+def test_side_links_numbered_far_below_the_articles_are_topics():
+    """A side box of event pages (/su-kien/ten-su-kien-1561.html beside articles numbered in
+    the millions) is no list of stories; timestamp ids a digit shorter are still stories."""
+    stories = "".join(f'<li><a href="/thoi-su/tin-{n}-{n}0001.html">{HEADLINE.format(n=n)}</a></li>'
+                      for n in range(2001, 2006))
+    box = ('<li><a href="/su-kien/ky-hop-thu-nhat-quoc-hoi-khoa-moi-1561.html">Kỳ họp thứ nhất '
+           'Quốc hội khóa mới của nhiệm kỳ</a></li>'
+           '<li><a href="/thoi-su/tin-cu-hon-ve-giao-thong-nong-thon-201910.html">'
+           f'{HEADLINE.format(n=9)}</a></li>')
+    page = f'<main><ul>{stories}</ul></main><div class="sidebar"><ul>{box}</ul></div>'
+    site = rule_free("https://a.vn/")
+    links = discovery.listing_page_links(page, "https://a.vn/", site, site.owns)
+    assert len(links.main) == 5
+    assert links.side == ["https://a.vn/thoi-su/tin-cu-hon-ve-giao-thong-nong-thon-201910.html"]
+
+
 def test_a_page_of_side_blocks_only_still_gives_its_links():
     page = '<div class="sidebar"><a href="/tin-mot-post111.html">x</a></div>'
     site = rule_free("https://a.vn/")

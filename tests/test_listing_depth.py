@@ -73,3 +73,50 @@ def test_negative_depth_is_a_user_error(tmp_path):
                      "--listing-depth", "-1")
     assert result.returncode != 0 and "--listing-depth" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# -- side boxes: their stories are fetched, after the main list, and decide no walk --------
+def boxed_listing(page: int, side: list[int]) -> str:
+    """A listing page: four main-list stories (page 1: 1-4, page 2: 5-8, ...), a "most read"
+    sidebar, pagination."""
+    main = "".join(f"<li><a href='/tin/xa-{n}-tong-ket-cong-tac-nam-post{1000 + n}.html'>Xã {n} "
+                   f"tổng kết công tác năm</a></li>" for n in range(4 * page - 3, 4 * page + 1))
+    box = "".join(f"<li><a href='/tin/xa-{n}-tong-ket-cong-tac-nam-post{1000 + n}.html'>Xã {n} "
+                  f"tổng kết công tác năm</a></li>" for n in side)
+    older = f'<a href="/?page={page + 1}">Trang sau</a>' if page < 3 else ""
+    return (f"<html><body><h1>Tin tức</h1><ul class='list-news'>{main}</ul>"
+            f"<div class='pagination'>{older}</div>"
+            f"<aside class='sidebar most-read'><ul>{box}</ul></aside></body></html>")
+
+
+def boxed_site(root, side: list[int]):
+    (root / "tin").mkdir(parents=True, exist_ok=True)
+    (root / "robots.txt").write_text("User-agent: *\nAllow: /\n")
+    (root / "rss").mkdir(exist_ok=True)
+    for page in (1, 2, 3):
+        name = "index.html" if page == 1 else f"index@page={page}.html"
+        (root / name).write_text(boxed_listing(page, side), "utf-8")
+    for n in list(range(1, 13)) + [50, 51, 52]:
+        (root / "tin" / f"xa-{n}-tong-ket-cong-tac-nam-post{1000 + n}.html").write_text(
+            article(n), "utf-8")
+
+
+def test_side_box_stories_are_fetched_but_a_known_main_list_still_ends_the_walk(tmp_path):
+    root, out = tmp_path / "boxed", tmp_path / "c"
+    boxed_site(root, side=[50, 51])
+    with serve_site(root) as server:
+        assert crawl(server, out, "--listing-depth", "2") == set(range(1, 9)) | {50, 51}
+        # A new story in the site-wide box: fetched; page 1's main list is all known, so the
+        # walk ends there (the box, new on every page, would have walked on to page 3).
+        boxed_site(root, side=[52, 50])
+        assert crawl(server, out) == set(range(1, 9)) | {50, 51, 52}
+
+
+def test_a_budget_goes_to_the_main_list_before_the_side_boxes(tmp_path):
+    root = tmp_path / "boxed"
+    boxed_site(root, side=[50, 51])
+    with serve_site(root) as server:
+        # one request at a time, one parser: the first four articles fetched are the saved ones
+        got = crawl(server, tmp_path / "c", "--listing-depth", "1", "--max-articles", "4",
+                    "-s", "CONCURRENT_REQUESTS=1", "-s", "VNNEWS_PARSE_WORKERS=1")
+    assert got == {1, 2, 3, 4}

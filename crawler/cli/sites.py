@@ -226,12 +226,16 @@ def add_links_args(p):
     p.add_argument("file", type=Path, metavar="FILE.html")
     p.add_argument("--url", required=True, help="the URL the page was served from")
     p.add_argument("--site", help="registry id: use its rules (default: rule-free discovery)")
+    p.add_argument("--main", action="store_true",
+                   help="only the page's main list (leave out the side boxes' articles, "
+                        "which the spider asks for after it)")
     p.add_argument("--all", action="store_true",
                    help="also the listing/pagination pages and feeds it would follow, "
                         "as 'listing<TAB>URL' and 'feed<TAB>URL'")
 
 
-@command("links", "print the article URLs the spider would request from a saved page",
+@command("links", "print the article URLs the spider would request from a saved page "
+                  "(the main list first, then the side boxes' articles)",
          "python -m crawler links page.html --url https://baolaocai.vn/thoi-su/ --all",
          args=add_links_args)
 def cmd_links(args) -> int:
@@ -242,10 +246,10 @@ def cmd_links(args) -> int:
     if not host:
         raise UserError(f"--url {args.url!r} is not an absolute URL")
     site = get_site(args.site) if args.site else Site(id="generic", name=host, domains=(host,))
-    articles, listings = discovery.listing_links(html, args.url, site, site.owns)
-    lines = list(articles)
+    links = discovery.listing_page_links(html, args.url, site, site.owns)
+    lines = list(links.main if args.main else links.articles)
     if args.all:
-        lines += [f"listing\t{u}" for u in listings]
+        lines += [f"listing\t{u}" for u in links.listings]
         if not site.feeds:           # the spider keeps to the feeds a TOML declares
             lines += [f"feed\t{u}" for u in discovery.page_feeds(html, args.url) if site.owns(u)]
     if lines:

@@ -10,9 +10,12 @@ A site without them is read rule-free, by URL shape and page structure:
   has a template (sections, slug, id) with an id that six or more of the page's headline
   links share: a CMS names all its articles alike, so a shape nobody listed is learned from
   the page (sitemaps likewise, from their own URLs);
-- on a listing page only the main list counts: links in the header, menus, footer,
-  sidebars and "most read" boxes are left out, and so is everything after the list's
-  pagination (other sections' boxes, long-form strips);
+- on a listing page the main list comes first: links in the header, menus, footer,
+  sidebars and "most read" boxes are left out of it, and so is everything after the list's
+  pagination (other sections' boxes, long-form strips); the article links of sidebars and
+  boxes follow it, ranked after (`ListingLinks.side`: a sidebar's name on a block is weak
+  evidence, and a theme that names its main column so must not lose the list), but never
+  those of the header, footer, menus, or tag/topic/event strips;
 - a link whose shape (id-less slug) differs from the page's dominant article shape is a
   section or topic page, not an article; so is a URL no link names with a headline (a
   category page with a slug and an id, linked by a two-word menu label);
@@ -114,20 +117,40 @@ def _resolve(href: str, page_url: str) -> str | None:
     return canonical_url(url) if url.startswith("http") else None
 
 
+@dataclass(frozen=True)
+class ListingLinks:
+    """What a listing page links, in the order the spider asks for it."""
+    main: list[str]          # the main list's articles (and featured items), page order
+    side: list[str]          # the page's other article links: side boxes, ranked after it
+    listings: list[str]      # pagination and section pages to walk
+
+    @property
+    def articles(self) -> list[str]:
+        return self.main + self.side
+
+
 def listing_links(html: str, page_url: str, site: Site, on_site) -> tuple[list[str], list[str]]:
-    """(article URLs, listing/pagination URLs) of a listing page, in page order.
+    """(main-list article URLs, listing/pagination URLs) of a listing page, in page order.
 
     `on_site(url)` says whether a URL belongs to the crawl (the spider knows mirrors)."""
+    links = listing_page_links(html, page_url, site, on_site)
+    return links.main, links.listings
+
+
+def listing_page_links(html: str, page_url: str, site: Site, on_site) -> ListingLinks:
+    """The main list, the side boxes' articles after it (class words that call a block a
+    sidebar are weak evidence: a theme may name its main column so, and then the list is
+    still reached), and the pages to walk."""
     tree = parse_html(html)
     if rule_free(site):
-        articles = main_list_links(tree, page_url, site, on_site)
+        main, side = _main_and_side(tree, page_url, site, on_site)
     else:
-        articles = _rule_links(tree, page_url, site, on_site)
+        main, side = _rule_links(tree, page_url, site, on_site), []
     listings = []
     for url in next_pages(tree, page_url, site) + section_pages(tree, page_url, site, on_site):
-        if on_site(url) and url not in listings and url not in articles and url != page_url:
+        if on_site(url) and url not in listings and url not in main + side and url != page_url:
             listings.append(url)
-    return articles, listings
+    return ListingLinks(main, side, listings)
 
 
 def _rule_links(tree, page_url: str, site: Site, on_site) -> list[str]:
@@ -139,8 +162,9 @@ def _rule_links(tree, page_url: str, site: Site, on_site) -> list[str]:
     return articles
 
 
-def main_list_links(tree, page_url: str, site: Site, on_site) -> list[str]:
-    """Rule-free: the article links of the page's main list, in page order."""
+def _main_and_side(tree, page_url: str, site: Site, on_site) -> tuple[list[str], list[str]]:
+    """Rule-free: (the main list's article links, the other article links outside the page's
+    navigation), each in page order."""
     links = [(a, url) for a in tree.xpath("//a[@href]")
              if (url := _resolve(a.get("href"), page_url)) and on_site(url)
              and not never_article(url, site)]
@@ -154,7 +178,35 @@ def main_list_links(tree, page_url: str, site: Site, on_site) -> list[str]:
     kept = _before_list_end(tree, kept)
     # A page whose every link sits in a "side" block (odd markup): better all than none.
     by_labels = list(dict.fromkeys(url for _, url in (kept or found)))
-    return _checked_by_cards(_before_list_end(tree, found), by_labels, side)
+    main = _checked_by_cards(_before_list_end(tree, found), by_labels, side)
+    in_main, usual = set(main), _usual_id_digits(main)
+    others = dict.fromkeys(url for a, url in found
+                           if url not in in_main and not in_navigation(a)
+                           and not _short_id(url, usual))
+    return main, list(others)
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def _id_digits(url: str) -> int:
+    """Digits of the longest number in the URL's last segment (0: none)."""
+    last = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+    return max((len(run) for run in _DIGIT_RUN.findall(last)), default=0)
+
+
+def _usual_id_digits(urls: list[str]) -> int:
+    """The median id length of the main list's links (ids: four digits or more), or 0."""
+    lengths = sorted(n for n in map(_id_digits, urls) if n >= 4)
+    return lengths[len(lengths) // 2] if lengths else 0
+
+
+def _short_id(url: str, usual: int) -> bool:
+    """An id of two thirds of the main list's length or less: a CMS numbers its topics and
+    events (/event/ky-hop-quoc-hoi-1561.ldo beside ...-912345.ldo) in a series of their own,
+    far below its articles'. (Ids that are timestamps vary by a digit or two.)"""
+    digits = _id_digits(url)
+    return digits >= 3 and digits * 3 <= usual * 2
 
 
 def _side_check(found: list):
@@ -380,6 +432,26 @@ def in_side_block(anchor, lists=frozenset()) -> bool:
         if _UTILITY_BLOCK.search(label) and node not in lists:
             return True
         if _RIGHT_COLUMN.search(label) and not _grid_half(node):
+            return True
+    return False
+
+
+# Blocks that link sections and topic pages, never a list of stories: menus, breadcrumbs,
+# tag, topic and event strips (an event page has an article's URL shape on some CMSs).
+_NAVIGATION_BLOCK = re.compile(r"(^|[\s_-])(header|footer|menu|submenu|megamenu|nav|navbar|"
+                               r"navigation|breadcrumbs?|tags?|topics?|events?)(?=[\s_-]|$)")
+
+
+def in_navigation(anchor) -> bool:
+    """The link sits in the page's header, footer or menus, or in a tag, topic or event
+    strip: unlike a sidebar, such a block is never a theme's name for the main list."""
+    ancestors = [n for n in anchor.iterancestors() if n.tag not in ("body", "html")]
+    for i, node in enumerate(ancestors):
+        teaser = node.tag in ("header", "footer") and any(
+            a.tag == "article" for a in ancestors[i + 1:])
+        if node.tag in ("header", "footer", "nav") and not teaser:
+            return True
+        if _NAVIGATION_BLOCK.search(_box_label(node)):
             return True
     return False
 

@@ -35,6 +35,9 @@ logger = logging.getLogger(__name__)
 # --backfill walks listings to their end; this bound only stops a pagination chain that never
 # ends (a page linking to itself under ever new URLs).
 BACKFILL_MAX_PAGES = 10_000
+# Scrapy priority of the articles a listing's side boxes link: fetched after the main lists'
+# articles and the listing pages queued so far (a --max-articles budget goes to those first).
+SIDE_PRIORITY = -1
 
 
 class NewsSpider(scrapy.Spider):
@@ -100,7 +103,7 @@ class NewsSpider(scrapy.Spider):
             if not site.feeds and not site.sitemaps:
                 yield self.robots_request(site)
 
-    def request(self, site: Site, url: str, callback, kind: str, **meta):
+    def request(self, site: Site, url: str, callback, kind: str, priority: int = 0, **meta):
         """Feeds, listings and sitemaps are asked for with conditional GET (not in backfill)."""
         url = canonical_url(url)
         self.crawler.stats.inc_value(f"vnnews/requests/{site.id}/{kind}")
@@ -109,9 +112,10 @@ class NewsSpider(scrapy.Spider):
             headers = self.incremental.conditional_headers(self.public_url(site, url))
             meta["handle_httpstatus_list"] = [304]
         return scrapy.Request(self.fetch_url(site, url), callback=callback, headers=headers,
-                              errback=self.on_error, meta={"site": site.id, "kind": kind, **meta})
+                              errback=self.on_error, priority=priority,
+                              meta={"site": site.id, "kind": kind, **meta})
 
-    def article_requests(self, site: Site, links, page: str):
+    def article_requests(self, site: Site, links, page: str, priority: int = 0):
         """Requests for the articles a page links, minus known ones; `page` is the linking
         page's public URL (its validators wait until they are all settled)."""
         for link in links:
@@ -128,7 +132,7 @@ class NewsSpider(scrapy.Spider):
                 return
             self.incremental.link(page, public)
             yield self.request(site, url, self.parse_article, kind="article", source=page,
-                               linked=public)
+                               linked=public, priority=priority)
 
     @staticmethod
     def article_link(site: Site, url: str) -> str:
@@ -161,17 +165,21 @@ class NewsSpider(scrapy.Spider):
         html = self.decode(response, site) if self.fresh(response, site) else None
         if html is None:
             return
-        articles, listings = discovery.listing_links(html, response.url, site,
-                                                     lambda u: self.on_site(site, u))
+        links = discovery.listing_page_links(html, response.url, site,
+                                             lambda u: self.on_site(site, u))
         public = self.public_url(site, response.url)
         yield from self.discover_feeds(site, html, response.url)
-        yield from self.article_requests(site, articles, public)
-        if not (self.backfill or self.resume_walks) and articles and all(
-                self.incremental.is_known(self.public_url(site, u)) for u in articles):
-            return      # a page of known articles only: older pages hold nothing new
+        yield from self.article_requests(site, links.main, public)
+        # Side boxes' stories after every main-list story and listing page already queued.
+        yield from self.article_requests(site, links.side, public, priority=SIDE_PRIORITY)
+        if not (self.backfill or self.resume_walks) and links.main and all(
+                self.incremental.is_known(self.public_url(site, u)) for u in links.main):
+            # A main list of known articles only: older pages hold nothing new. (Side boxes
+            # repeat on every page, "most read" changes daily: they decide nothing.)
+            return
         page = response.meta.get("page", 1)
         if page < (self.listing_depth or site.urls.max_listing_pages):
-            for url in listings:
+            for url in links.listings:
                 yield self.request(site, url, self.parse_listing, kind="listing", page=page + 1)
 
     def parse_feed(self, response):

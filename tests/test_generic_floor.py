@@ -698,6 +698,44 @@ def test_a_first_reading_of_other_stories_teasers_is_read_again_from_structure()
     assert text == extract_article(html, url).text
 
 
+def _page(name: str):
+    from conftest import load_eval_extraction
+    ev = load_eval_extraction()
+    pages = {p.name: p for p in ev.all_pages(ev.real_pages_dir(), ev.dev_pages_dir())}
+    if name not in pages:
+        pytest.skip(f"real page {name} not found")
+    return pages[name]
+
+
+def test_a_box_trafilatura_read_only_the_opening_of_is_read_whole():
+    """Its article box named "widget-area", trafilatura keeps the standfirst alone (57
+    words: the article would be dropped); the second reading gives the standfirst and the
+    rest of the same box, under half as much again: it goes on, so it is taken."""
+    page = _page("baocantho__article1")
+    served = extract_article(page.html(), page.url).text
+    for name in ("widget-area", "related-wrap", "tags-wrap"):
+        assert extract_article(_box_renamed(page.html(), page.url, name), page.url).text == served
+
+
+def test_a_first_reading_of_cards_printed_headline_and_teaser_on_one_line_is_read_again():
+    """With the article box named "infinite-scroll", trafilatura returns the related
+    stories, each card's headline and teaser on one line placed at the headline: no story."""
+    page = _page("dantri_article")
+    renamed = _box_renamed(page.html(), page.url, "infinite-scroll")
+    assert extract_article(renamed, page.url).text == extract_article(page.html(), page.url).text
+
+
+@pytest.mark.parametrize("name", ["nld_article", "tuoitre_article"])
+def test_a_first_reading_of_another_box_beside_a_longer_article_is_read_again(name):
+    """With the article box named "infinite-scroll", trafilatura reads over 80 words of
+    sentences elsewhere (a payment dialog's notes, a membership promotion) while one element
+    of the page prints paragraphs of many times more: the page is read again."""
+    page = _page(name)
+    served = extract_article(page.html(), page.url).text.splitlines()
+    text = extract_article(_box_renamed(page.html(), page.url, "infinite-scroll"), page.url).text
+    assert set(served) <= set(text.splitlines()) and len(text) < 1.1 * len("\n".join(served))
+
+
 # -- what the second reading must not bring in (review of 2026-12-07) ----------------------
 BRIDGE = ("Sáng 7/12, UBND tỉnh Phú Yên tổ chức lễ khánh thành cầu Hùng Vương mới, nối liền hai "
           "bờ sông Đà Rằng sau gần ba năm thi công với tổng vốn đầu tư hơn 500 tỷ đồng.",

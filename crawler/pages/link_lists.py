@@ -149,6 +149,36 @@ def is_card_teaser(block, container, sizes: dict | None = None,
     return False
 
 
+def is_card_headline(block, container, sizes: dict | None = None,
+                     page_url: str | None = None) -> bool:
+    """The block is the heading of a card standing alone: a heading whose text is mostly a
+    link to one other page, in a small element (below the container, holding no <h1>)
+    linking no other page by a headline. trafilatura may print such a card's teaser on
+    its headline's line: the line is placed at the heading."""
+    if block.tag not in SUBHEADINGS:
+        return False
+    own = _page_key(page_url, page_url) if page_url else None
+    text = element_text(block)
+    linked = sum(len(element_text(a)) for a in block.iter("a")
+                 if (a.get("href") or "").strip()
+                 and _page_key(a.get("href").strip(), page_url) != own)
+    if not text or linked < LINK_ROW_SHARE * len(text):
+        return False
+    sizes = {} if sizes is None else sizes
+    for card in list(block.iterancestors())[:CARD_DEPTH]:
+        if card is container or card.find(".//h1") is not None:
+            return False
+        if card not in sizes:
+            sizes[card] = len(card.text_content().split())
+        if sizes[card] > TEASER_CARD_MAX_WORDS:
+            return False
+        if len(card) > 1:           # the heading's own wrapper is no card: its parent may be
+            headlines = [page for page, words in targets(card).items()
+                         if words >= HEADLINE_MIN_WORDS and _page_key(page, page_url) != own]
+            return len(headlines) == 1
+    return False
+
+
 def _page_key(href: str, base: str | None) -> tuple[str, str]:
     """Host and path of a link, resolved against the page (a page's link to itself may be
     relative, absolute, with or without a trailing slash)."""

@@ -58,7 +58,23 @@ def _bare(line: str) -> str:
 def _is_label(key: str, line: str, extra: tuple[str, ...]) -> bool:
     lowered = _bare(line)
     return (key in LABEL_LINES or lowered.startswith(LABEL_PREFIXES)
-            or any(lowered.startswith(p.casefold()) for p in extra))
+            or any(lowered.startswith(p.casefold()) for p in extra)
+            or is_comment_notice(lowered))
+
+
+# The rules printed above a comment form ("Bạn đọc thảo luận bằng tiếng Việt có dấu", "Ý kiến
+# của bạn đọc không nhất thiết thể hiện quan điểm của ..."): readers, their comments, and the
+# form's own terms, all in one line.
+_NOTICE_READERS = ("bạn đọc", "độc giả", "quý vị")
+_NOTICE_COMMENTS = ("bình luận", "ý kiến", "thảo luận", "phản hồi")
+_NOTICE_TERMS = ("tiếng việt có dấu", "không nhất thiết thể hiện quan điểm",
+                 "có thể được biên tập", "được lược trích", "xem xét trước khi đăng")
+
+
+def is_comment_notice(lowered: str) -> bool:
+    """A casefolded line that is a comment form's notice to readers."""
+    return (any(t in lowered for t in _NOTICE_TERMS) and any(r in lowered for r in _NOTICE_READERS)
+            and any(c in lowered for c in _NOTICE_COMMENTS))
 
 
 def looks_like_headline(line: str) -> bool:

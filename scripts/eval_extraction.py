@@ -354,7 +354,7 @@ class LinkScore:
     found: int
     gold: int
     recall: float
-    precision: float             # share of printed links in the main list (or allowed)
+    precision: float             # share of the main part's links in the main list (or allowed)
     non_article: int | None      # printed links that are no article (complete gold only)
     missing: list
     extra: list
@@ -376,8 +376,9 @@ def score_listing(page: RealPage, rules: bool = False) -> LinkScore:
     keys, gold = [_link_key(u) for u in found], [_link_key(u) for u in page.gold]
     allowed = set(gold) | {_link_key(u) for u in page.allowed}
     non_article = sum(k not in allowed for k in keys) if page.complete else None
+    main = [_link_key(u) for u in links.main]
     return LinkScore(len(found), len(gold), _recall(keys, gold),
-                     sum(k in set(gold) for k in keys) / len(keys) if keys else 0.0,
+                     sum(k in allowed for k in main) / len(main) if main else 0.0,
                      non_article,
                      [u for u in page.gold if _link_key(u) not in set(keys)],
                      [u for u, k in zip(found, keys) if k not in allowed],

@@ -36,6 +36,11 @@ BODY = ("Huyện ủy Tuy Phong cho biết, việc triển khai Kết luận s�
     # a sentence opening like a widget title is text
     ([BODY, "Bài viết mới của ông đăng trên tạp chí năm 2020 được nhiều người đọc."],
      [BODY, "Bài viết mới của ông đăng trên tạp chí năm 2020 được nhiều người đọc."]),
+    # a comment form's notice to readers; an article's sentence on diacritics stays
+    ([BODY, "Báo hoan nghênh ý kiến của bạn đọc. Các thảo luận sẽ được xem xét trước khi đăng "
+      "tải. Bạn đọc thảo luận bằng tiếng Việt có dấu.",
+      "Giáo viên yêu cầu học sinh viết tiếng Việt có dấu trong mọi bài kiểm tra."],
+     [BODY, "Giáo viên yêu cầu học sinh viết tiếng Việt có dấu trong mọi bài kiểm tra."]),
     # no boilerplate: untouched
     ([BODY, "Ông Nguyễn Văn A nói: “Chúng tôi sẽ làm tốt hơn.”"],
      [BODY, "Ông Nguyễn Văn A nói: “Chúng tôi sẽ làm tốt hơn.”"]),

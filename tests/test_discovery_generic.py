@@ -175,22 +175,23 @@ def test_main_list_leaves_out_header_sidebars_and_what_follows_the_pagination():
     assert "https://a.vn/tim-kiem/" not in listings
 
 
-def test_side_boxes_articles_come_after_the_main_list_but_never_navigation():
-    """The spider asks for a sidebar's or a most-read box's stories too, ranked after the
-    main list (and the boxes after its pagination); never the header's, the footer's or a
+def test_side_boxes_articles_come_after_the_main_list_but_never_tag_strips():
+    """The spider asks for the stories of sidebars, most-read boxes, the header and the
+    footer too, ranked after the main list (and the boxes after its pagination); never a
     tag strip's article-shaped links."""
     site = rule_free("https://a.vn/")
     links = discovery.listing_page_links(PAGE, "https://a.vn/", site, site.owns)
     assert links.main == ["https://a.vn/tin-mot-post111.html", "https://a.vn/tin-hai-post112.html",
                           "https://a.vn/tin-ba-post113.html"]
-    assert links.side == ["https://a.vn/muc-khac-post114.html", "https://a.vn/doc-nhieu-post115.html",
-                          "https://a.vn/xem-nhieu-post116.html"]
+    assert links.side == ["https://a.vn/menu-bai-hot-post101.html",
+                          "https://a.vn/muc-khac-post114.html", "https://a.vn/doc-nhieu-post115.html",
+                          "https://a.vn/xem-nhieu-post116.html", "https://a.vn/chan-trang-post118.html"]
     assert links.articles == links.main + links.side
 
 
 def test_a_main_list_in_a_block_named_sidebar_is_still_asked_for():
     """A theme may name its main column "sidebar" or "widget-area": the list it holds is
-    reached (after what the class words took for the main list), tags and topics are not."""
+    reached (after what the class words took for the main list), a tag strip's links are not."""
     stream = "".join(f'<li><a href="/xa-hoi/tin-{n}-post{n}.html">{HEADLINE.format(n=n)}</a></li>'
                      for n in range(201, 209))
     featured = "".join(f'<div class="card"><h3><a href="/noi-bat/tin-{n}-post{n}.html">'
@@ -200,7 +201,7 @@ def test_a_main_list_in_a_block_named_sidebar_is_still_asked_for():
                    for n in (401, 402, 403))
     page = (f'<html><body><div class="featured">{featured}</div>'
             f'<div class="widget-area sidebar"><ul>{stream}</ul></div>'
-            f'<div class="topics-list">{tags}</div></body></html>')
+            f'<div class="tags-list">{tags}</div></body></html>')
     site = rule_free("https://a.vn/")
     links = discovery.listing_page_links(page, "https://a.vn/", site, site.owns)
     assert links.main == [f"https://a.vn/noi-bat/tin-{n}-post{n}.html" for n in (301, 302, 303)]
@@ -209,11 +210,11 @@ def test_a_main_list_in_a_block_named_sidebar_is_still_asked_for():
 
 
 def test_side_links_numbered_far_below_the_articles_are_topics():
-    """A side box of event pages (/su-kien/ten-su-kien-1561.html beside articles numbered in
+    """A side box of event pages (/su-kien/ten-su-kien-15610.html beside articles numbered in
     the millions) is no list of stories; timestamp ids a digit shorter are still stories."""
     stories = "".join(f'<li><a href="/thoi-su/tin-{n}-{n}0001.html">{HEADLINE.format(n=n)}</a></li>'
                       for n in range(2001, 2006))
-    box = ('<li><a href="/su-kien/ky-hop-thu-nhat-quoc-hoi-khoa-moi-1561.html">Kỳ họp thứ nhất '
+    box = ('<li><a href="/su-kien/ky-hop-thu-nhat-quoc-hoi-khoa-moi-15610.html">Kỳ họp thứ nhất '
            'Quốc hội khóa mới của nhiệm kỳ</a></li>'
            '<li><a href="/thoi-su/tin-cu-hon-ve-giao-thong-nong-thon-201910.html">'
            f'{HEADLINE.format(n=9)}</a></li>')
@@ -222,6 +223,23 @@ def test_side_links_numbered_far_below_the_articles_are_topics():
     links = discovery.listing_page_links(page, "https://a.vn/", site, site.owns)
     assert len(links.main) == 5
     assert links.side == ["https://a.vn/thoi-su/tin-cu-hon-ve-giao-thong-nong-thon-201910.html"]
+
+
+def test_a_number_in_one_slug_is_no_id_length_for_the_side_links():
+    """Where the main list's URLs carry no id in their last segment (date paths), one slug
+    with a number in it ("150000 hộ dân") must not make the side stories' years and counts
+    look like short topic ids."""
+    stories = [f"/2025/05/1{n}/tinh-ho-tro-ho-dan-vung-lu-dot-{w}/" for n, w in
+               enumerate(("mot", "hai", "ba", "bon", "nam"))]
+    stories.append("/2025/05/16/ho-tro-150000-ho-dan-vung-lu/")
+    items = "".join(f'<li><a href="{u}">{HEADLINE.format(n=i)}</a></li>' for i, u in enumerate(stories))
+    box = ('<li><a href="/2025/05/10/tong-ket-nam-2024-nganh-giao-thong-tinh/">Tổng kết năm 2024 '
+           'của ngành giao thông vận tải tỉnh nhà</a></li>')
+    page = f'<main><ul>{items}</ul></main><div class="sidebar"><ul>{box}</ul></div>'
+    site = rule_free("https://a.vn/")
+    links = discovery.listing_page_links(page, "https://a.vn/", site, site.owns)
+    assert len(links.main) == 6
+    assert links.side == ["https://a.vn/2025/05/10/tong-ket-nam-2024-nganh-giao-thong-tinh/"]
 
 
 def test_a_page_of_side_blocks_only_still_gives_its_links():

@@ -568,6 +568,22 @@ def test_the_teaser_of_a_lone_story_card_below_the_body_goes():
     assert anchor(article + [teaser], parse_html(html)).lines == article
 
 
+def test_a_lone_card_shown_by_its_thumbnail_loses_its_teaser():
+    """A box below the article leads with one story: a thumbnail linking it, its headline in
+    a plain <div> (no heading), a teaser. The thumbnail shows the card; a forum post's title
+    link, with no picture of its own page, still opens none."""
+    from crawler.pages.anchor import anchor
+    article = [f"{p} {q}" for p in PARAGRAPHS for q in PARAGRAPHS[:2]]
+    box = ('<div><div><a href="/other-1-987651.html"><img src="/p1.jpg"></a></div><div><div>'
+           '<a href="/other-1-987651.html">Another story number 1 from the same paper</a></div>'
+           '<div>The teaser of another story number 1, two sentences long. It says what the '
+           'story is about.</div></div></div>')
+    html = f"<html><body><div><h1>Buses</h1>{body(*article)}{box}</div></body></html>"
+    teaser = ("The teaser of another story number 1, two sentences long. It says what the story "
+              "is about.")
+    assert anchor(article + [teaser], parse_html(html)).lines == article
+
+
 def test_a_paragraph_opening_with_a_link_and_cards_between_the_prose_stay():
     """A link opening a paragraph is inside the paragraph's own block: no card. Teasers
     printed between the body's sentences are the page's own text (a listing, a live

@@ -89,6 +89,11 @@ def boxed_listing(page: int, side: list[int]) -> str:
             f"<aside class='sidebar most-read'><ul>{box}</ul></aside></body></html>")
 
 
+def dated(n: int, published: str) -> str:
+    return article(n).replace("<head>", f'<head><meta property="article:published_time" '
+                              f'content="{published}">')
+
+
 def boxed_site(root, side: list[int]):
     (root / "tin").mkdir(parents=True, exist_ok=True)
     (root / "robots.txt").write_text("User-agent: *\nAllow: /\n")
@@ -120,3 +125,23 @@ def test_a_budget_goes_to_the_main_list_before_the_side_boxes(tmp_path):
         got = crawl(server, tmp_path / "c", "--listing-depth", "1", "--max-articles", "4",
                     "-s", "CONCURRENT_REQUESTS=1", "-s", "VNNEWS_PARSE_WORKERS=1")
     assert got == {1, 2, 3, 4}
+
+
+def test_an_old_story_in_a_side_box_does_not_keep_the_listing_from_a_304(tmp_path):
+    """With --since, a side box's story older than the window is dropped (not for good: the
+    window is this run's) and never settles; the listing page's validators must not wait on
+    it, or the page would answer 200 on every run and the old story be fetched every time."""
+    root, out = tmp_path / "boxed", tmp_path / "c"
+    boxed_site(root, side=[50])
+    for n in range(1, 5):
+        (root / "tin" / f"xa-{n}-tong-ket-cong-tac-nam-post{1000 + n}.html").write_text(
+            dated(n, "2026-12-01T08:00:00+07:00"), "utf-8")
+    old = root / "tin" / "xa-50-tong-ket-cong-tac-nam-post1050.html"
+    old.write_text(dated(50, "2020-01-01T08:00:00+07:00"), "utf-8")
+    with serve_site(root) as server:
+        options = ("--listing-depth", "1", "--since", "2026-01-01")
+        assert crawl(server, out, *options) == {1, 2, 3, 4}
+        assert "/tin/xa-50-tong-ket-cong-tac-nam-post1050.html" in server.requests
+        server.clear_requests()
+        assert crawl(server, out, *options) == {1, 2, 3, 4}
+        assert "/tin/xa-50-tong-ket-cong-tac-nam-post1050.html" not in server.requests

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from crawler.pages.html_text import SUBHEADINGS, element_text
@@ -131,22 +132,40 @@ def is_card_teaser(block, container, sizes: dict | None = None,
     """The block is the teaser of a card standing alone: a small element (below the
     container, holding no <h1>: that is the page's own headline) holding it links one other
     page by a headline (not `page_url` itself), and that headline is a heading block of its
-    own before it (a link inside a paragraph of prose, a forum post's title link, is no
-    card). `sizes`: element -> its word count, shared by the calls for one page."""
+    own before it, or the card shows that page's thumbnail before it (a link inside a
+    paragraph of prose, a forum post's title link, is no card). Links printed after the
+    block (a list of headlines under a box's lead story) do not add to the card's size.
+    `sizes`: element -> its word count, shared by the calls for one page."""
     sizes = {} if sizes is None else sizes
-    own = _page_key(page_url, page_url) if page_url else None
+    own = _own_pages(block.getroottree().getroot(), page_url)
     for card in list(block.iterancestors())[:CARD_DEPTH]:
         if card is container or card.find(".//h1") is not None:
             return False
         if card not in sizes:
             sizes[card] = len(card.text_content().split())
-        if sizes[card] > TEASER_CARD_MAX_WORDS:
+        if sizes[card] > TEASER_CARD_MAX_WORDS and (
+                sizes[card] > 2 * TEASER_CARD_MAX_WORDS
+                or sizes[card] - _link_words_after(card, block) > TEASER_CARD_MAX_WORDS):
             return False
         headlines = [page for page, words in targets(card).items()
-                     if words >= HEADLINE_MIN_WORDS and _page_key(page, page_url) != own]
-        if headlines:
-            return len(headlines) == 1 and _headline_block_before(card, block, headlines[0])
+                     if words >= HEADLINE_MIN_WORDS and _page_key(page, page_url) not in own]
+        if len(headlines) > 1:
+            return False
+        if headlines and (_headline_block_before(card, block, headlines[0])
+                          or _thumbnail_before(card, block, headlines[0])):
+            return True     # else the card's thumbnail may stand one level up
     return False
+
+
+def _link_words_after(card, block) -> int:
+    """Words of the card's links printed after `block` (a list of headlines under it)."""
+    words, after = 0, False
+    for node in card.iter():
+        if node is block:
+            after = True
+        elif after and node.tag == "a" and block not in node.iterancestors():
+            words += len(node.text_content().split())
+    return words
 
 
 def is_card_headline(block, container, sizes: dict | None = None,
@@ -157,11 +176,11 @@ def is_card_headline(block, container, sizes: dict | None = None,
     its headline's line: the line is placed at the heading."""
     if block.tag not in SUBHEADINGS:
         return False
-    own = _page_key(page_url, page_url) if page_url else None
+    own = _own_pages(block.getroottree().getroot(), page_url)
     text = element_text(block)
     linked = sum(len(element_text(a)) for a in block.iter("a")
                  if (a.get("href") or "").strip()
-                 and _page_key(a.get("href").strip(), page_url) != own)
+                 and _page_key(a.get("href").strip(), page_url) not in own)
     if not text or linked < LINK_ROW_SHARE * len(text):
         return False
     sizes = {} if sizes is None else sizes
@@ -174,9 +193,17 @@ def is_card_headline(block, container, sizes: dict | None = None,
             return False
         if len(card) > 1:           # the heading's own wrapper is no card: its parent may be
             headlines = [page for page, words in targets(card).items()
-                         if words >= HEADLINE_MIN_WORDS and _page_key(page, page_url) != own]
+                         if words >= HEADLINE_MIN_WORDS and _page_key(page, page_url) not in own]
             return len(headlines) == 1
     return False
+
+
+@lru_cache(maxsize=4)
+def _own_pages(root, page_url: str | None) -> frozenset:
+    """Keys of the page's own URLs: where it was fetched, and its declared canonical URL (a
+    forum thread's title link, fetched under another URL, is no other story)."""
+    urls = [page_url] + root.xpath("//link[@rel='canonical']/@href")[:1]
+    return frozenset(_page_key(url, page_url) for url in urls if url)
 
 
 def _page_key(href: str, base: str | None) -> tuple[str, str]:
@@ -198,6 +225,17 @@ def _headline_block_before(card, block, page: str) -> bool:
                      if urldefrag((a.get("href") or "").strip()).url == page)
         if text and linked >= LINK_ROW_SHARE * len(text):
             return _is_heading(node)
+    return False
+
+
+def _thumbnail_before(card, block, page: str) -> bool:
+    """A link to `page` showing an image, before `block` in the card: a story's thumbnail
+    (its headline may be set in a plain <div>; a forum post's title link has no picture)."""
+    for a in card.iter("a"):
+        if block in a.iterancestors() or a in block.iterancestors():
+            return False
+        if urldefrag((a.get("href") or "").strip()).url == page and a.find(".//img") is not None:
+            return True
     return False
 
 

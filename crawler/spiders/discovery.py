@@ -13,9 +13,10 @@ A site without them is read rule-free, by URL shape and page structure:
 - on a listing page the main list comes first: links in the header, menus, footer,
   sidebars and "most read" boxes are left out of it, and so is everything after the list's
   pagination (other sections' boxes, long-form strips); the article links of sidebars and
-  boxes follow it, ranked after (`ListingLinks.side`: a sidebar's name on a block is weak
-  evidence, and a theme that names its main column so must not lose the list), but never
-  those of the header, footer, menus, or tag/topic/event strips;
+  boxes, header and footer follow it, ranked after (`ListingLinks.side`: a sidebar's name on
+  a block is weak evidence, and a theme that names its main column so must not lose the
+  list), but never those of a <nav>, breadcrumbs or a tag strip, nor ids two thirds the
+  main list's length or less (topic and event pages);
 - a link whose shape (id-less slug) differs from the page's dominant article shape is a
   section or topic page, not an article; so is a URL no link names with a headline (a
   category page with a slug and an id, linked by a two-word menu label);
@@ -146,9 +147,9 @@ def listing_page_links(html: str, page_url: str, site: Site, on_site) -> Listing
         main, side = _main_and_side(tree, page_url, site, on_site)
     else:
         main, side = _rule_links(tree, page_url, site, on_site), []
-    listings = []
+    listings, articles = [], set(main) | set(side)
     for url in next_pages(tree, page_url, site) + section_pages(tree, page_url, site, on_site):
-        if on_site(url) and url not in listings and url not in main + side and url != page_url:
+        if on_site(url) and url not in listings and url not in articles and url != page_url:
             listings.append(url)
     return ListingLinks(main, side, listings)
 
@@ -196,9 +197,11 @@ def _id_digits(url: str) -> int:
 
 
 def _usual_id_digits(urls: list[str]) -> int:
-    """The median id length of the main list's links (ids: four digits or more), or 0."""
+    """The median id length of the main list's links (ids: four digits or more), or 0 when
+    most of them carry none there (a date path, an id in a folder: a number in one slug
+    says nothing of the site's ids)."""
     lengths = sorted(n for n in map(_id_digits, urls) if n >= 4)
-    return lengths[len(lengths) // 2] if lengths else 0
+    return lengths[len(lengths) // 2] if len(lengths) * 2 > len(urls) else 0
 
 
 def _short_id(url: str, usual: int) -> bool:
@@ -436,24 +439,18 @@ def in_side_block(anchor, lists=frozenset()) -> bool:
     return False
 
 
-# Blocks that link sections and topic pages, never a list of stories: menus, breadcrumbs,
-# tag, topic and event strips (an event page has an article's URL shape on some CMSs).
-_NAVIGATION_BLOCK = re.compile(r"(^|[\s_-])(header|footer|menu|submenu|megamenu|nav|navbar|"
-                               r"navigation|breadcrumbs?|tags?|topics?|events?)(?=[\s_-]|$)")
+# Blocks that link sections and tag pages, never a list of stories: <nav>, breadcrumbs and tag
+# strips (a tag page has an article's URL shape on some CMSs). Headers, footers, menus and
+# "topic" or "event" boxes hold real stories often enough (a mega-menu's previews, a topic
+# box's list) that their side links stay; topic and event pages with an article's shape are
+# told by their ids (_short_id).
+_NAVIGATION_BLOCK = re.compile(r"(^|[\s_-])(breadcrumbs?|tags?)(?=[\s_-]|$)")
 
 
 def in_navigation(anchor) -> bool:
-    """The link sits in the page's header, footer or menus, or in a tag, topic or event
-    strip: unlike a sidebar, such a block is never a theme's name for the main list."""
-    ancestors = [n for n in anchor.iterancestors() if n.tag not in ("body", "html")]
-    for i, node in enumerate(ancestors):
-        teaser = node.tag in ("header", "footer") and any(
-            a.tag == "article" for a in ancestors[i + 1:])
-        if node.tag in ("header", "footer", "nav") and not teaser:
-            return True
-        if _NAVIGATION_BLOCK.search(_box_label(node)):
-            return True
-    return False
+    """The link sits in a <nav>, breadcrumbs or a tag strip."""
+    return any(node.tag == "nav" or _NAVIGATION_BLOCK.search(_box_label(node))
+               for node in anchor.iterancestors())
 
 
 _NUMBERED_SIDE = re.compile(r"(?:^|[\s_-])(sidebar|aside|widget)[_-]?(\d+)(?=[\s_-]|$)")

@@ -35,8 +35,10 @@ logger = logging.getLogger(__name__)
 # --backfill walks listings to their end; this bound only stops a pagination chain that never
 # ends (a page linking to itself under ever new URLs).
 BACKFILL_MAX_PAGES = 10_000
-# Scrapy priority of the articles a listing's side boxes link: fetched after the main lists'
-# articles and the listing pages queued so far (a --max-articles budget goes to those first).
+# Scrapy priority of the articles a listing's side boxes link: fetched after every request of
+# priority 0, whenever queued (main lists, listing pages, feeds, sitemaps: a --max-articles
+# budget goes to those first). A run that ends first (--max-runtime) leaves them to the next
+# run, or to another page linking them; they hold up no page's validators.
 SIDE_PRIORITY = -1
 
 
@@ -115,9 +117,11 @@ class NewsSpider(scrapy.Spider):
                               errback=self.on_error, priority=priority,
                               meta={"site": site.id, "kind": kind, **meta})
 
-    def article_requests(self, site: Site, links, page: str, priority: int = 0):
+    def article_requests(self, site: Site, links, page: str | None, priority: int = 0):
         """Requests for the articles a page links, minus known ones; `page` is the linking
-        page's public URL (its validators wait until they are all settled)."""
+        page's public URL (its validators wait until they are all settled), None for links
+        that may not hold them up (a side box's stories: an old one outside --since would
+        never settle, and a site-wide box would keep every listing from a 304)."""
         for link in links:
             url = self.article_link(site, link.url if isinstance(link, discovery.Link) else link)
             public = self.public_url(site, url)
@@ -130,7 +134,8 @@ class NewsSpider(scrapy.Spider):
             if self.max_articles and self.saved.get(site.id, 0) >= self.max_articles:
                 self.incremental.leave_unfinished(page)
                 return
-            self.incremental.link(page, public)
+            if page:
+                self.incremental.link(page, public)
             yield self.request(site, url, self.parse_article, kind="article", source=page,
                                linked=public, priority=priority)
 
@@ -170,8 +175,7 @@ class NewsSpider(scrapy.Spider):
         public = self.public_url(site, response.url)
         yield from self.discover_feeds(site, html, response.url)
         yield from self.article_requests(site, links.main, public)
-        # Side boxes' stories after every main-list story and listing page already queued.
-        yield from self.article_requests(site, links.side, public, priority=SIDE_PRIORITY)
+        yield from self.article_requests(site, links.side, None, priority=SIDE_PRIORITY)
         if not (self.backfill or self.resume_walks) and links.main and all(
                 self.incremental.is_known(self.public_url(site, u)) for u in links.main):
             # A main list of known articles only: older pages hold nothing new. (Side boxes

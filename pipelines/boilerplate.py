@@ -63,17 +63,22 @@ def _is_label(key: str, line: str, extra: tuple[str, ...]) -> bool:
 
 
 # The rules printed above a comment form ("Bạn đọc thảo luận bằng tiếng Việt có dấu", "Ý kiến
-# của bạn đọc không nhất thiết thể hiện quan điểm của ..."): readers, their comments, and the
-# form's own terms, all in one line.
+# của bạn đọc không nhất thiết thể hiện quan điểm của ..."): readers, their comments, and two
+# or more of the form's own terms, in one short line (a news sentence may use one of them).
 _NOTICE_READERS = ("bạn đọc", "độc giả", "quý vị")
 _NOTICE_COMMENTS = ("bình luận", "ý kiến", "thảo luận", "phản hồi")
 _NOTICE_TERMS = ("tiếng việt có dấu", "không nhất thiết thể hiện quan điểm",
                  "có thể được biên tập", "được lược trích", "xem xét trước khi đăng")
 
 
+NOTICE_MAX_WORDS = 80
+
+
 def is_comment_notice(lowered: str) -> bool:
     """A casefolded line that is a comment form's notice to readers."""
-    return (any(t in lowered for t in _NOTICE_TERMS) and any(r in lowered for r in _NOTICE_READERS)
+    return (len(lowered.split()) <= NOTICE_MAX_WORDS
+            and sum(t in lowered for t in _NOTICE_TERMS) >= 2
+            and any(r in lowered for r in _NOTICE_READERS)
             and any(c in lowered for c in _NOTICE_COMMENTS))
 
 

@@ -13,6 +13,18 @@ BODY = ("Huyện ủy Tuy Phong cho biết, việc triển khai Kết luận s�
         "được quan tâm, chỉ đạo thực hiện nghiêm túc.")
 
 
+NOTICE_LIKE = [
+    "Giáo viên yêu cầu học sinh viết tiếng Việt có dấu trong mọi bài kiểm tra.",
+    "Sau khi bài báo đăng tải, nhiều bạn đọc gửi ý kiến cho rằng trường học cần dạy học sinh gõ "
+    "tiếng Việt có dấu ngay từ lớp 1.",
+    "Dưới đây là một số ý kiến của độc giả về đề xuất tăng học phí, được lược trích.",
+    "Ông Minh cho rằng ý kiến của một chuyên gia không nhất thiết thể hiện quan điểm của cơ quan, "
+    "và đề nghị bạn đọc cân nhắc khi tham khảo.",
+    "Theo quy chế mới, mọi phản hồi của độc giả gửi đến chuyên mục sẽ được ban biên tập xem xét "
+    "trước khi đăng, bà Lan cho biết.",
+]
+
+
 @pytest.mark.parametrize("lines, expected", [
     # the seed page's trailer: headings with nothing after them
     ([BODY, "Phản hồi", "Các tin khác", "Mới nhất", "Liên kết website"], [BODY]),
@@ -36,11 +48,9 @@ BODY = ("Huyện ủy Tuy Phong cho biết, việc triển khai Kết luận s�
     # a sentence opening like a widget title is text
     ([BODY, "Bài viết mới của ông đăng trên tạp chí năm 2020 được nhiều người đọc."],
      [BODY, "Bài viết mới của ông đăng trên tạp chí năm 2020 được nhiều người đọc."]),
-    # a comment form's notice to readers; an article's sentence on diacritics stays
+    # a comment form's notice to readers goes; news sentences using one of its terms stay
     ([BODY, "Báo hoan nghênh ý kiến của bạn đọc. Các thảo luận sẽ được xem xét trước khi đăng "
-      "tải. Bạn đọc thảo luận bằng tiếng Việt có dấu.",
-      "Giáo viên yêu cầu học sinh viết tiếng Việt có dấu trong mọi bài kiểm tra."],
-     [BODY, "Giáo viên yêu cầu học sinh viết tiếng Việt có dấu trong mọi bài kiểm tra."]),
+      "tải. Bạn đọc thảo luận bằng tiếng Việt có dấu.", *NOTICE_LIKE], [BODY, *NOTICE_LIKE]),
     # no boilerplate: untouched
     ([BODY, "Ông Nguyễn Văn A nói: “Chúng tôi sẽ làm tốt hơn.”"],
      [BODY, "Ông Nguyễn Văn A nói: “Chúng tôi sẽ làm tốt hơn.”"]),

@@ -276,5 +276,5 @@ def test_make_eval_passes_its_floors_and_prints_the_contract_line(capsys):
     assert re.fullmatch(r"eval sealed_f1=\S+ sealed_traf=\S+ tuned_f1=[\d.]+ "
                         r"worst_page_vs_traf=[-+][\d.]+ dropped=\d+ links_recall=[\d.]+ "
                         r"non_article=[\d.]+ tuned_links_recall=[\d.]+ "
-                        r"sealed_links_recall=\S+", last), last
+                        r"sealed_links_recall=\S+ main_links_recall=\S+", last), last
     assert code == 0, last

@@ -28,14 +28,13 @@ def body(html: str, url: str, tree=None) -> Anchored:
     """trafilatura's paragraphs, with its default settings (its output is our floor: tables
     and comment separation as a user of trafilatura gets them); anchored to the page's own
     tree when given (see anchor). When that gives fewer than RESCUE_WORDS words of
-    sentences that are no other story's teaser, or another element of the page prints
-    paragraphs of many times its sentences, the page's names may have misled trafilatura:
-    see rescued."""
+    sentences that are no other story's teaser, the page's names may have misled
+    trafilatura: see rescued."""
     text = trafilatura_text(html, url)
     if tree is None:
         return Anchored([cell for line in text.splitlines() for cell in table_row(line.strip())])
     found = anchored(text, tree, url)
-    if story_words(found, url) >= RESCUE_WORDS and not _longer_text_elsewhere(found, tree):
+    if story_words(found, url) >= RESCUE_WORDS:
         return found
     found = rescued(found, tree, url)
     if word_count(found.lines) >= RESCUE_WORDS:
@@ -70,9 +69,7 @@ def rescued(found: Anchored, tree, url: str) -> Anchored:
     ("slide", "meta", "infinite-scroll", ...) and every <figure>; on a page that names its
     article box so, or lays a photo story out in <figure>s, it finds little or nothing, or
     reads the footer or another box instead: the first reading's words of its own
-    sentences (story_words) are under RESCUE_WORDS, or it has no line in the element
-    printing the page's longest run of paragraphs (_longer_text_elsewhere). Read again with
-    the names removed and
+    sentences (story_words) are under RESCUE_WORDS. Read again with the names removed and
     figures made plain blocks: structure alone, but for the generic names of the page's
     furniture (_KEPT_NAMES, unless the element wraps the article) and the <aside>, <footer>
     and <nav> tags: boilerplate lives there, and a footer's licence lines must not pad a
@@ -92,49 +89,26 @@ def rescued(found: Anchored, tree, url: str) -> Anchored:
 
 def _goes_on(first: Anchored, retry: Anchored) -> bool:
     """The second reading is the first one and the rest of its text: it keeps every line of
-    the first, and each line it adds is printed inside the element that holds one of the
-    first's lines (a box trafilatura deleted after keeping its opening paragraph). A box
-    beside the article (an author's bio, a newsletter pitch) is not inside that element."""
+    the first, and each line it adds is a block beside one of the first's, in the same
+    parent element (a box trafilatura deleted after keeping its opening paragraph). A box
+    of its own (an author's bio, a newsletter pitch), inside the article's wrapper or beside
+    it, is not; nor is a sentence anchoring could not place."""
     first_nodes, retry_nodes = _line_nodes(first), _line_nodes(retry)
     if not first_nodes or set(first.lines) - set(retry.lines):
         return False
+    added = [line for line in retry.lines if line not in first_nodes]
+    if any(line not in retry_nodes and is_prose(line) for line in added):
+        return False
     holders = {node.getparent() for node in first_nodes.values()} - {None}
     holders = {node for node in holders if node.tag not in ("body", "html")}
-    added = [node for line, node in retry_nodes.items() if line not in first_nodes]
-    return bool(holders) and all(
-        any(ancestor in holders for ancestor in node.iterancestors()) for node in added)
+    return bool(holders) and all(retry_nodes[line].getparent() in holders
+                                 for line in added if line in retry_nodes)
 
 
 def _line_nodes(found: Anchored) -> dict:
     """Each located line's block on the page (lines anchoring could not place: none)."""
     at = {i: node for node, i in found.order.items()}
     return {line: at[place] for line, place in zip(found.lines, found.positions) if place in at}
-
-
-def _longer_text_elsewhere(found: Anchored, tree) -> bool:
-    """The page prints, in one element, paragraphs of RESCUE_GAIN times the sentences the
-    reading holds, and the reading has no line there: trafilatura deleted the article box
-    by its name and read a promotion box or a hidden dialog's text instead."""
-    holder, words = _densest_paragraphs(tree)
-    if holder is None or words < RESCUE_GAIN * prose_words(found.lines):
-        return False
-    return not any(holder is node or holder in node.iterancestors()
-                   for node in _line_nodes(found).values())
-
-
-def _densest_paragraphs(tree):
-    """(the element whose <p> children print the most words of sentences, those words)."""
-    words: dict = {}
-    for p in tree.iter("p"):
-        parent = p.getparent()
-        if parent is not None:
-            text = element_text(p)
-            if is_prose(text):
-                words[parent] = words.get(parent, 0) + len(text.split())
-    if not words:
-        return None, 0
-    holder = max(words, key=words.get)
-    return holder, words[holder]
 
 
 def prose_words(lines: list[str]) -> int:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from functools import lru_cache
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from crawler.pages.html_text import SUBHEADINGS, element_text
@@ -133,19 +132,16 @@ def is_card_teaser(block, container, sizes: dict | None = None,
     container, holding no <h1>: that is the page's own headline) holding it links one other
     page by a headline (not `page_url` itself), and that headline is a heading block of its
     own before it, or the card shows that page's thumbnail before it (a link inside a
-    paragraph of prose, a forum post's title link, is no card). Links printed after the
-    block (a list of headlines under a box's lead story) do not add to the card's size.
-    `sizes`: element -> its word count, shared by the calls for one page."""
+    paragraph of prose, a forum post's title link, is no card). `sizes`: element -> its
+    word count, shared by the calls for one page."""
     sizes = {} if sizes is None else sizes
-    own = _own_pages(block.getroottree().getroot(), page_url)
+    own = _own_pages(block, page_url, sizes)
     for card in list(block.iterancestors())[:CARD_DEPTH]:
         if card is container or card.find(".//h1") is not None:
             return False
         if card not in sizes:
             sizes[card] = len(card.text_content().split())
-        if sizes[card] > TEASER_CARD_MAX_WORDS and (
-                sizes[card] > 2 * TEASER_CARD_MAX_WORDS
-                or sizes[card] - _link_words_after(card, block) > TEASER_CARD_MAX_WORDS):
+        if sizes[card] > TEASER_CARD_MAX_WORDS:
             return False
         headlines = [page for page, words in targets(card).items()
                      if words >= HEADLINE_MIN_WORDS and _page_key(page, page_url) not in own]
@@ -157,17 +153,6 @@ def is_card_teaser(block, container, sizes: dict | None = None,
     return False
 
 
-def _link_words_after(card, block) -> int:
-    """Words of the card's links printed after `block` (a list of headlines under it)."""
-    words, after = 0, False
-    for node in card.iter():
-        if node is block:
-            after = True
-        elif after and node.tag == "a" and block not in node.iterancestors():
-            words += len(node.text_content().split())
-    return words
-
-
 def is_card_headline(block, container, sizes: dict | None = None,
                      page_url: str | None = None) -> bool:
     """The block is the heading of a card standing alone: a heading whose text is mostly a
@@ -176,14 +161,14 @@ def is_card_headline(block, container, sizes: dict | None = None,
     its headline's line: the line is placed at the heading."""
     if block.tag not in SUBHEADINGS:
         return False
-    own = _own_pages(block.getroottree().getroot(), page_url)
+    sizes = {} if sizes is None else sizes
+    own = _own_pages(block, page_url, sizes)
     text = element_text(block)
     linked = sum(len(element_text(a)) for a in block.iter("a")
                  if (a.get("href") or "").strip()
                  and _page_key(a.get("href").strip(), page_url) not in own)
     if not text or linked < LINK_ROW_SHARE * len(text):
         return False
-    sizes = {} if sizes is None else sizes
     for card in list(block.iterancestors())[:CARD_DEPTH]:
         if card is container or card.find(".//h1") is not None:
             return False
@@ -198,12 +183,19 @@ def is_card_headline(block, container, sizes: dict | None = None,
     return False
 
 
-@lru_cache(maxsize=4)
-def _own_pages(root, page_url: str | None) -> frozenset:
+_OWN = "own pages"      # the key of the page's own URLs in a `sizes` dict
+
+
+def _own_pages(block, page_url: str | None, sizes: dict) -> frozenset:
     """Keys of the page's own URLs: where it was fetched, and its declared canonical URL (a
-    forum thread's title link, fetched under another URL, is no other story)."""
-    urls = [page_url] + root.xpath("//link[@rel='canonical']/@href")[:1]
-    return frozenset(_page_key(url, page_url) for url in urls if url)
+    forum thread's title link, fetched under another URL, is no other story); computed
+    once per page and kept in the page's `sizes` dict."""
+    if _OWN not in sizes:
+        root = block.getroottree().getroot()
+        canonical = [link.get("href") for link in root.iter("link")
+                     if "canonical" in (link.get("rel") or "").lower().split()][:1]
+        sizes[_OWN] = frozenset(_page_key(url, page_url) for url in [page_url] + canonical if url)
+    return sizes[_OWN]
 
 
 def _page_key(href: str, base: str | None) -> tuple[str, str]:
@@ -229,14 +221,24 @@ def _headline_block_before(card, block, page: str) -> bool:
 
 
 def _thumbnail_before(card, block, page: str) -> bool:
-    """A link to `page` showing an image, before `block` in the card: a story's thumbnail
-    (its headline may be set in a plain <div>; a forum post's title link has no picture)."""
+    """A link to `page` showing an image, before `block` in the card, and a link to it
+    printing its headline: a story's thumbnail (the headline may be set in a plain <div>;
+    a forum post's title link has no picture). A picture linking to an image file (a
+    lightbox) or named only by its title is a photo of this article, not another story."""
+    if _IMAGE_FILE.search(urlsplit(page).path):
+        return False
+    if not any(len(element_text(a).split()) >= HEADLINE_MIN_WORDS for a in card.iter("a")
+               if urldefrag((a.get("href") or "").strip()).url == page):
+        return False
     for a in card.iter("a"):
         if block in a.iterancestors() or a in block.iterancestors():
             return False
         if urldefrag((a.get("href") or "").strip()).url == page and a.find(".//img") is not None:
             return True
     return False
+
+
+_IMAGE_FILE = re.compile(r"\.(jpe?g|png|gif|webp|bmp|svg|avif)$", re.I)
 
 
 def _is_heading(node) -> bool:

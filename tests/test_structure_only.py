@@ -37,8 +37,13 @@ def test_scrambled_pages_keep_their_text_dates_sections_and_main_lists(capsys):
     # its body but not twice its words, and a second reading that merely extends the first
     # was refused: it padded short articles with the boxes trafilatura had dropped)
     assert int(figures["misnamed"]) >= 150 and float(figures["misnamed_f1"]) >= 0.95
-    assert int(figures["misnamed_below_traf"]) <= 3
-    # main lists held by a block named "sidebar": a measured weakness (0.782, 26 of 52
-    # pages below 0.95 on 2026-12-07; 0.773, 27 of 53 with daidoanket), pinned so it does
+    # 0 after the second reading was also taken when it goes on from the first (seventh
+    # session): none may fall below trafilatura again
+    assert int(figures["misnamed_below_traf"]) == 0
+    # main lists held by a block named "sidebar": what the spider asks for reaches them
+    # since side boxes' stories come after the main list (1.000, 0 of 55 below 0.95); the
+    # main part alone is a measured weakness (0.781, 27 of 55 below 0.95), pinned so it does
     # not get much worse unnoticed
-    assert float(figures["misnamed_links_recall_mean"]) >= 0.75
+    assert float(figures["misnamed_links_recall_mean"]) >= 0.95
+    assert int(figures["misnamed_links_below_095"]) <= 2
+    assert float(figures["misnamed_links_main_recall_mean"]) >= 0.75

@@ -135,22 +135,34 @@ def is_card_teaser(block, container, sizes: dict | None = None,
     paragraph of prose, a forum post's title link, is no card). `sizes`: element -> its
     word count, shared by the calls for one page."""
     sizes = {} if sizes is None else sizes
-    own = _own_pages(block, page_url, sizes)
-    for card in list(block.iterancestors())[:CARD_DEPTH]:
-        if card is container or card.find(".//h1") is not None:
-            return False
-        if card not in sizes:
-            sizes[card] = len(card.text_content().split())
-        if sizes[card] > TEASER_CARD_MAX_WORDS:
-            return False
-        headlines = [page for page, words in targets(card).items()
-                     if words >= HEADLINE_MIN_WORDS and _page_key(page, page_url) not in own]
+    for card in _small_cards(block, container, sizes):
+        headlines = _other_headlines(card, block, page_url, sizes)
         if len(headlines) > 1:
             return False
         if headlines and (_headline_block_before(card, block, headlines[0])
                           or _thumbnail_before(card, block, headlines[0])):
             return True     # else the card's thumbnail may stand one level up
     return False
+
+
+def _small_cards(block, container, sizes: dict):
+    """The block's ancestors that may be a card, nearest first: below the container, holding
+    no <h1>, at most TEASER_CARD_MAX_WORDS words; the first that is not ends the walk."""
+    for card in list(block.iterancestors())[:CARD_DEPTH]:
+        if card is container or card.find(".//h1") is not None:
+            return
+        if card not in sizes:
+            sizes[card] = len(card.text_content().split())
+        if sizes[card] > TEASER_CARD_MAX_WORDS:
+            return
+        yield card
+
+
+def _other_headlines(card, block, page_url: str | None, sizes: dict) -> list[str]:
+    """Pages other than this one that the card links by a headline."""
+    own = _own_pages(block, page_url, sizes)
+    return [page for page, words in targets(card).items()
+            if words >= HEADLINE_MIN_WORDS and _page_key(page, page_url) not in own]
 
 
 def is_card_headline(block, container, sizes: dict | None = None,
@@ -169,17 +181,9 @@ def is_card_headline(block, container, sizes: dict | None = None,
                  and _page_key(a.get("href").strip(), page_url) not in own)
     if not text or linked < LINK_ROW_SHARE * len(text):
         return False
-    for card in list(block.iterancestors())[:CARD_DEPTH]:
-        if card is container or card.find(".//h1") is not None:
-            return False
-        if card not in sizes:
-            sizes[card] = len(card.text_content().split())
-        if sizes[card] > TEASER_CARD_MAX_WORDS:
-            return False
+    for card in _small_cards(block, container, sizes):
         if len(card) > 1:           # the heading's own wrapper is no card: its parent may be
-            headlines = [page for page, words in targets(card).items()
-                         if words >= HEADLINE_MIN_WORDS and _page_key(page, page_url) not in own]
-            return len(headlines) == 1
+            return len(_other_headlines(card, block, page_url, sizes)) == 1
     return False
 
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from crawler.pages import extract_article
+from crawler.pages import extract_article, generic
 from crawler.pages.generic import title_from_head
 from crawler.pages.html_text import parse_html
 
@@ -733,6 +733,17 @@ def test_a_box_trafilatura_read_only_the_opening_of_is_read_whole():
         assert extract_article(_box_renamed(page.html(), page.url, name), page.url).text == served
 
 
+def test_a_first_reading_of_the_standfirst_alone_gives_way_to_the_body_after_it():
+    """Its body box named "infinite-scroll", trafilatura keeps the standfirst printed above it
+    (57 words: no body, the page would be dropped); the second reading gives the body after
+    it, under twice the words: it stands after the first, so it is taken (the standfirst is
+    found on its own as the lead)."""
+    page = _page("thanhnien__article3")
+    served = extract_article(page.html(), page.url).text
+    renamed = _box_renamed(page.html(), page.url, "infinite-scroll")
+    assert extract_article(renamed, page.url).text == served
+
+
 def test_a_first_reading_of_cards_printed_headline_and_teaser_on_one_line_is_read_again():
     """With the article box named "infinite-scroll", trafilatura returns the related
     stories, each card's headline and teaser on one line placed at the headline: no story."""
@@ -796,6 +807,39 @@ def test_photos_linking_to_their_own_pages_or_a_lightbox_keep_their_captions(hre
     floor = [line for line in generic.trafilatura_text(html, BRIDGE_URL).splitlines()
              if line in captions]          # trafilatura itself drops the last two here
     assert len(floor) >= 2 and all(c in kept for c in floor)
+
+
+TERMS = "".join(f"<p>Điều {i}. Người dùng cam kết cung cấp thông tin chính xác khi đăng ký tài "
+                f"khoản và chịu trách nhiệm về mọi nội dung mình gửi lên hệ thống của báo.</p>"
+                for i in range(1, 16))
+
+
+def test_a_hidden_sign_up_dialog_is_not_read_instead_of_the_article():
+    """trafilatura reads a hidden dialog's terms of use (484 words) over a short article; a
+    reader sees the article: read again without hidden elements."""
+    story = [*BRIDGE, "Theo Ban quản lý dự án, công trình hoàn thành sớm hơn kế hoạch hai tháng "
+             "và tiết kiệm khoảng 30 tỷ đồng so với dự toán ban đầu.",
+             "Người dân hai bên bờ sông cho biết việc đi lại giữa trung tâm thành phố và các xã "
+             "phía nam sẽ thuận tiện hơn rất nhiều."]
+    html = (_bridge_article("<div class='detail-content'>" + "".join(f"<p>{p}</p>" for p in story)
+                            + "</div>").replace("</body>", "<div class='modal' style='display:"
+                            f"none'><div><h2>Điều khoản sử dụng</h2>{TERMS}</div></div></body>"))
+    assert "Điều 1." in generic.trafilatura_text(html, BRIDGE_URL)
+    assert extract_article(html, BRIDGE_URL).text.splitlines() == story
+
+
+def test_an_articles_end_hidden_behind_read_more_stays():
+    """The rest of an article hidden until "Xem thêm" is clicked is still its text: read again
+    without it, the page gives the opening alone, which shares its lines with the first
+    reading, so the first stands."""
+    opening = [f"{p} {q}" for p in BRIDGE for q in BRIDGE][:2]
+    rest = [f"Đoạn {i}: {BRIDGE[i % 2]}" for i in range(6)]
+    html = ("<html><head><title>Khánh thành cầu Hùng Vương mới</title></head><body><article>"
+            "<h1>Khánh thành cầu Hùng Vương mới</h1>" + "".join(f"<p>{p}</p>" for p in opening)
+            + "<div style='display:none'>" + "".join(f"<p>{p}</p>" for p in rest)
+            + "</div></article></body></html>")
+    text = extract_article(html, BRIDGE_URL).text
+    assert all(line in text for line in opening + rest)
 
 
 # -- what the second reading must not bring in (review of 2026-12-07) ----------------------

@@ -35,7 +35,7 @@ def body(html: str, url: str, tree=None) -> Anchored:
         return Anchored([cell for line in text.splitlines() for cell in table_row(line.strip())])
     found = anchored(text, tree, url)
     if story_words(found, url) >= RESCUE_WORDS:
-        return found
+        return _visible(found, tree, url)
     found = rescued(found, tree, url)
     if word_count(found.lines) >= RESCUE_WORDS:
         return found
@@ -43,6 +43,46 @@ def body(html: str, url: str, tree=None) -> Anchored:
     state = embedded_body(tree, [meta(tree, "og:title"), _head_text(tree),
                                  title_from_head(tree), headline(tree)])
     return Anchored(state) if state else found
+
+
+def _visible(found: Anchored, tree, url: str) -> Anchored:
+    """A reading printed mostly inside a dialog the page hides (an element at the top of the
+    page, an inline `display:none` or the `hidden` attribute on it: a sign-up dialog's terms
+    of use) is no story a reader sees: read the page again without its hidden elements, and
+    take that reading when it has RESCUE_WORDS words of its own sentences and shares no line
+    with the first. An article whose end is hidden behind a "read more" button reads again
+    as its opening only, and keeps its first reading; an article body hidden until a script
+    shows it sits deep in the page's columns, not at its top, and is left alone."""
+    nodes = list(_line_nodes(found).values())
+    if not nodes or sum(_in_hidden_dialog(n) for n in nodes) * 2 <= len(nodes):
+        return found
+    shown = copy.deepcopy(tree)
+    for node in [n for n in shown.iter() if isinstance(n.tag, str) and _hides(n)]:
+        if node.getparent() is not None:
+            node.getparent().remove(node)
+    retry = anchored(trafilatura_text(shown, url), tree, url)
+    if story_words(retry, url) >= RESCUE_WORDS and not set(retry.lines) & set(found.lines):
+        return retry
+    return found
+
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _hides(node) -> bool:
+    return node.get("hidden") is not None or bool(_HIDDEN_STYLE.search(node.get("style") or ""))
+
+
+DIALOG_MAX_DEPTH = 2      # wrappers between <body> (or an ASP.NET page's <form>) and a dialog
+
+
+def _in_hidden_dialog(node) -> bool:
+    """The element sits in a hidden element near the top of the page."""
+    for element in (node, *node.iterancestors()):
+        if _hides(element):
+            wrappers = [a for a in element.iterancestors() if a.tag not in ("html", "body", "form")]
+            return len(wrappers) <= DIALOG_MAX_DEPTH
+    return False
 
 
 def anchored(text: str, tree, url: str | None = None) -> Anchored:
@@ -82,9 +122,23 @@ def rescued(found: Anchored, tree, url: str) -> Anchored:
     retry = anchored(trafilatura_text(_nameless(tree), url), tree, url)
     if story_words(retry, url) < RESCUE_WORDS:
         return found
-    if prose_words(retry.lines) >= RESCUE_GAIN * prose_words(found.lines) or _goes_on(found, retry):
+    gained = prose_words(retry.lines)
+    if gained >= RESCUE_GAIN * prose_words(found.lines) or _goes_on(found, retry) or (
+            gained > prose_words(found.lines) and _standfirst_before(found, retry, tree)):
         return retry
     return found
+
+
+def _standfirst_before(first: Anchored, retry: Anchored, tree) -> bool:
+    """The first reading is what stands before the second's text and none of it: trafilatura,
+    the article box deleted, kept only the standfirst printed above it (the page's lead,
+    which is found on its own: see find_lead)."""
+    first_nodes, retry_nodes = _line_nodes(first), _line_nodes(retry)
+    if not first_nodes or not retry_nodes or set(first.lines) & set(retry.lines):
+        return False
+    order = {node: i for i, node in enumerate(tree.iter())}
+    return max(order.get(n, -1) for n in first_nodes.values()) < min(
+        order.get(n, -1) for n in retry_nodes.values())
 
 
 def _goes_on(first: Anchored, retry: Anchored) -> bool:

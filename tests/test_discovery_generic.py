@@ -209,6 +209,13 @@ def test_a_main_list_in_a_block_named_sidebar_is_still_asked_for():
     assert not any("su-kien" in url for url in links.articles)
 
 
+def _main_and_sidebar(items: str, box: str):
+    """listing_page_links of a page: a main list of `items`, a sidebar listing `box`."""
+    page = f'<main><ul>{items}</ul></main><div class="sidebar"><ul>{box}</ul></div>'
+    site = rule_free("https://a.vn/")
+    return discovery.listing_page_links(page, "https://a.vn/", site, site.owns)
+
+
 def test_side_links_numbered_far_below_the_articles_are_topics():
     """A side box of event pages (/su-kien/ten-su-kien-15610.html beside articles numbered in
     the millions) is no list of stories; timestamp ids a digit shorter are still stories."""
@@ -218,9 +225,7 @@ def test_side_links_numbered_far_below_the_articles_are_topics():
            'Quốc hội khóa mới của nhiệm kỳ</a></li>'
            '<li><a href="/thoi-su/tin-cu-hon-ve-giao-thong-nong-thon-201910.html">'
            f'{HEADLINE.format(n=9)}</a></li>')
-    page = f'<main><ul>{stories}</ul></main><div class="sidebar"><ul>{box}</ul></div>'
-    site = rule_free("https://a.vn/")
-    links = discovery.listing_page_links(page, "https://a.vn/", site, site.owns)
+    links = _main_and_sidebar(stories, box)
     assert len(links.main) == 5
     assert links.side == ["https://a.vn/thoi-su/tin-cu-hon-ve-giao-thong-nong-thon-201910.html"]
 
@@ -235,9 +240,7 @@ def test_a_number_in_one_slug_is_no_id_length_for_the_side_links():
     items = "".join(f'<li><a href="{u}">{HEADLINE.format(n=i)}</a></li>' for i, u in enumerate(stories))
     box = ('<li><a href="/2025/05/10/tong-ket-nam-2024-nganh-giao-thong-tinh/">Tổng kết năm 2024 '
            'của ngành giao thông vận tải tỉnh nhà</a></li>')
-    page = f'<main><ul>{items}</ul></main><div class="sidebar"><ul>{box}</ul></div>'
-    site = rule_free("https://a.vn/")
-    links = discovery.listing_page_links(page, "https://a.vn/", site, site.owns)
+    links = _main_and_sidebar(items, box)
     assert len(links.main) == 6
     assert links.side == ["https://a.vn/2025/05/10/tong-ket-nam-2024-nganh-giao-thong-tinh/"]
 

@@ -382,7 +382,7 @@ def score_listing(page: RealPage, rules: bool = False) -> LinkScore:
                      non_article,
                      [u for u in page.gold if _link_key(u) not in set(keys)],
                      [u for u, k in zip(found, keys) if k not in allowed],
-                     _recall([_link_key(u) for u in links.main], gold))
+                     _recall(main, gold))
 
 
 def _recall(keys: list[str], gold: list[str]) -> float:

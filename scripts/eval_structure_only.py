@@ -90,9 +90,8 @@ def main(argv=None) -> int:
     mean = [sum(column) / len(rows) for column in zip(*rows)]
     when, category = (sum(column) / len(fields) for column in zip(*fields))
     recalls = [s.recall for s in listing_scores()]
-    side_named = listing_scores(list_misnamed)
-    named_main = [s.main_recall for s in side_named]
-    side_named = [s.recall for s in side_named]
+    named = listing_scores(list_misnamed)
+    side_named, named_main = [s.recall for s in named], [s.main_recall for s in named]
     print(f"structure-only pages={len(rows)} f1={mean[0]:.3f} scrambled_f1={mean[1]:.3f} "
           f"scrambled_traf={mean[2]:.3f} scrambled_min={min(r[1] for r in rows):.3f} "
           f"scrambled_when={when:.2f} scrambled_category={category:.2f} "

@@ -122,9 +122,9 @@ def rescued(found: Anchored, tree, url: str) -> Anchored:
     retry = anchored(trafilatura_text(_nameless(tree), url), tree, url)
     if story_words(retry, url) < RESCUE_WORDS:
         return found
-    gained = prose_words(retry.lines)
-    if gained >= RESCUE_GAIN * prose_words(found.lines) or _goes_on(found, retry) or (
-            gained > prose_words(found.lines) and _standfirst_before(found, retry, tree)):
+    gained, had = prose_words(retry.lines), prose_words(found.lines)
+    if gained >= RESCUE_GAIN * had or _goes_on(found, retry) or (
+            gained > had and _standfirst_before(found, retry, tree)):
         return retry
     return found
 

@@ -209,6 +209,26 @@ def test_a_main_list_in_a_block_named_sidebar_is_still_asked_for():
     assert not any("su-kien" in url for url in links.articles)
 
 
+def test_a_block_named_sidebar_holding_more_stories_than_the_rest_is_the_main_column():
+    """A sidebar is smaller than the column it stands beside: a block named "widget-area"
+    that holds more of the page's stories (card words) than every link outside side blocks
+    together is the main column, and its list is main, in page order. A real side box
+    inside it stays side; the same block holding fewer stories stays a sidebar."""
+    def page(column_cards: range) -> str:
+        column = "".join(_story(n) for n in column_cards)
+        most_read = f'<div class="most-read"><ul>{_headlines([901, 902, 903])}</ul></div>'
+        elsewhere = "".join(_story(n) for n in range(301, 306))
+        return (f'<body><div class="widget-area">{column}{most_read}</div>'
+                f'<div class="content">{elsewhere}</div></body>')
+    site = rule_free("https://a.vn/")
+    links = discovery.listing_page_links(page(range(101, 109)), "https://a.vn/", site, site.owns)
+    assert links.main == _links([*range(101, 109), *range(301, 306)])
+    assert links.side == _links([901, 902, 903])
+    smaller = discovery.listing_page_links(page(range(101, 105)), "https://a.vn/", site, site.owns)
+    assert smaller.main == _links(range(301, 306))
+    assert smaller.side == _links([*range(101, 105), 901, 902, 903])
+
+
 def _main_and_sidebar(items: str, box: str):
     """listing_page_links of a page: a main list of `items`, a sidebar listing `box`."""
     page = f'<main><ul>{items}</ul></main><div class="sidebar"><ul>{box}</ul></div>'

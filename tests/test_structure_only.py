@@ -42,8 +42,10 @@ def test_scrambled_pages_keep_their_text_dates_sections_and_main_lists(capsys):
     assert int(figures["misnamed_below_traf"]) == 0
     # main lists held by a block named "sidebar": what the spider asks for reaches them
     # since side boxes' stories come after the main list (1.000, 0 of 55 below 0.95); the
-    # main part alone is a measured weakness (0.781, 27 of 55 below 0.95), pinned so it does
-    # not get much worse unnoticed
+    # main part alone was 0.781 (27 of 55 below 0.95), 0.884 (16 below) since a "sidebar"
+    # holding more stories than the rest of the page is read as the main column (eighth
+    # session); the rest are lists lighter than the page's other boxes
     assert float(figures["misnamed_links_recall_mean"]) >= 0.95
     assert int(figures["misnamed_links_below_095"]) <= 2
-    assert float(figures["misnamed_links_main_recall_mean"]) >= 0.75
+    assert float(figures["misnamed_links_main_recall_mean"]) >= 0.86
+    assert int(figures["misnamed_links_main_below_095"]) <= 18

@@ -173,7 +173,7 @@ def _main_and_side(tree, page_url: str, site: Site, on_site) -> tuple[list[str],
     learned = _learned_shape([(a, url) for a, url in links if url not in shaped])
     found = [(a, url) for a, url in links if url in shaped or url in learned]
     found = _dominant_shape(_with_headlines(found), learned)
-    side = _side_check(found)
+    side = _unless_column_named_side(found, _side_check(found))
     kept = [(a, url) for a, url in found if not side(a)]
     kept = _with_boxes_beside_lead(found, kept, side)
     kept = _before_list_end(tree, kept)
@@ -212,16 +212,63 @@ def _short_id(url: str, usual: int) -> bool:
     return digits >= 3 and digits * 3 <= usual * 2
 
 
-def _side_check(found: list):
+def _side_check(found: list, column=None):
     """in_side_block for this page's links, each element judged once (the same links are
-    asked about again when boxes and card groups are weighed)."""
+    asked about again when boxes and card groups are weighed); `column`: a block whose own
+    class words are not read (see _unless_column_named_side)."""
     lists, judged = _list_holders(found), {}
 
     def side(node) -> bool:
         if node not in judged:
-            judged[node] = in_side_block(node, lists)
+            judged[node] = in_side_block(node, lists, column)
         return judged[node]
     return side
+
+
+def _unless_column_named_side(found: list, side):
+    """The side check, unless class words call a sidebar a block that holds more of the
+    page's stories (card words, as _story_words counts them) than every link outside the
+    side blocks together: a sidebar stands beside the column it serves and is smaller than
+    it, so there the word names the layout (a theme's "has-sidebar" section, a widget area
+    that holds the list). Then that block's own words are not read; side boxes inside it,
+    and side tags or menus around it, still are. Links only move from side to main."""
+    url_of = {a: url for a, url in found}
+    cards = [(a, url, _card(a, url, url_of)) for a, url in found]
+    outside = _story_words([card for card in cards if not side(card[0])])
+    boxes: dict = {}
+    for card in cards:
+        box = _outer_side_word_block(card[0]) if side(card[0]) else None
+        if box is not None:
+            boxes.setdefault(box, []).append(card)
+    for box, inside in sorted(boxes.items(), key=lambda item: -_story_words(item[1])):
+        if _story_words(inside) <= outside:
+            break
+        unsided = _side_check(found, column=box)
+        if _story_words([card for card in inside if not unsided(card[0])]) > outside:
+            return unsided
+    return side
+
+
+def _outer_side_word_block(anchor):
+    """The outermost block above the link that class words alone call a side box (not a
+    menu or header word, not a numbered layout column), or None."""
+    box = None
+    for node in anchor.iterancestors():
+        label = _box_label(node)
+        if (_SIDE_BLOCK.search(label) and not _MENU_BLOCK.search(label)
+                and not _numbered_column(node, label)):
+            box = node
+    return box
+
+
+def _story_words(cards: list) -> int:
+    """Words of the (anchor, url, card) cards, headline and teaser, per distinct article,
+    capped (one long teaser does not outweigh a list)."""
+    words: dict[str, int] = {}
+    for a, url, card in cards:
+        text = max(_headline_words(a), len(_WORD.findall(element_text(card))))
+        words[url] = max(words.get(url, 0), min(text, CARD_WORDS_CAP))
+    return sum(words.values())
 
 
 def _list_holders(found: list) -> set:
@@ -371,11 +418,7 @@ def _group_weight(group: list, side) -> float:
     one long teaser does not outweigh a list): a main list's cards carry a summary, a
     box's only a headline. A group mostly inside side blocks counts half: class words are
     weak evidence, a column of summaries under a "right" name is still the list."""
-    words: dict[str, int] = {}
-    for a, url, card in group:
-        text = max(_headline_words(a), len(_WORD.findall(element_text(card))))
-        words[url] = max(words.get(url, 0), min(text, CARD_WORDS_CAP))
-    return sum(words.values()) * (0.5 if _mostly_side(group, side) else 1.0)
+    return _story_words(group) * (0.5 if _mostly_side(group, side) else 1.0)
 
 
 def _learned_shape(unknown: list) -> set[str]:
@@ -418,16 +461,16 @@ def _box_label(node) -> str:
     return _UI_CLASSES.sub(" ", _label(node))
 
 
-def in_side_block(anchor, lists=frozenset()) -> bool:
+def in_side_block(anchor, lists=frozenset(), column=None) -> bool:
     """The link sits in a header, menu, footer, sidebar, most-read box or tag strip (or a
     share bar, sign-in box, comments, a banner, unless that block is in `lists`: it holds a
-    list of articles, see _list_holders)."""
+    list of articles, see _list_holders). `column`'s class words are not read."""
     ancestors = [n for n in anchor.iterancestors() if n.tag not in ("body", "html")]
     for i, node in enumerate(ancestors):
         # <header>/<footer> inside an <article> teaser are part of the item
         teaser = node.tag in ("header", "footer") and any(
             a.tag == "article" for a in ancestors[i + 1:])
-        label = _box_label(node)
+        label = "" if node is column else _box_label(node)
         if node.tag in _SIDE_TAGS and not teaser:
             return True
         if _SIDE_BLOCK.search(label) and not _numbered_column(node, label):

@@ -659,6 +659,45 @@ def test_a_block_after_the_body_whose_link_is_no_heading_is_no_story_card():
     assert anchor(article + [reply], parse_html(html)).lines == article + [reply]
 
 
+def _box_of_stories(rows: list[str], after: str = "") -> str:
+    """A box below the article: a thumbnail, the lead story's headline in a plain block and
+    its teaser, then one block per further story, then `after`."""
+    items = "".join(f"<div><div><a href='/other-{i}-98766{i}.html'>{row}</a></div></div>"
+                    for i, row in enumerate(rows))
+    return ("<div><div><div><a href='/lead-987650.html'><img src='/lead.jpg'></a></div><div>"
+            "<div><a href='/lead-987650.html'>The lead story of the box below</a></div>"
+            f"<div>{BOX_TEASER}</div></div>{items}{after}</div></div>")
+
+
+BOX_TEASER = "The teaser of the box's lead story, two sentences long. It says what it is about."
+
+
+def test_the_teaser_of_a_box_lead_story_followed_by_its_headline_list_goes():
+    """A box of stories ("Tin cùng chuyên mục"): a lead card whose headline is a plain
+    <div>, its teaser, then a list of headlines, one short ("Gia thế", a series' part).
+    The list after the lead shows the box; the teaser goes."""
+    from crawler.pages.anchor import anchor
+    article = [f"{p} {q}" for p in PARAGRAPHS for q in PARAGRAPHS[:2]]
+    box = _box_of_stories(["Another story from the same paper today", "Family ties",
+                           "A third story from the same paper today"])
+    html = f"<html><body><div><h1>Buses</h1>{body(*article)}{box}</div></body></html>"
+    assert anchor(article + [BOX_TEASER], parse_html(html)).lines == article
+
+
+def test_a_linked_block_before_prose_with_no_headline_list_after_it_stays():
+    """The same lead card followed by a paragraph of prose, or by a single headline, is no
+    box of stories: the text under the link stays (a forum post, a source cited above a
+    paragraph)."""
+    from crawler.pages.anchor import anchor
+    article = [f"{p} {q}" for p in PARAGRAPHS for q in PARAGRAPHS[:2]]
+    two = ["Another story from the same paper today", "A third story from the same paper today"]
+    prose = "<div>And then a sentence of prose that says far more than a headline would.</div>"
+    for box in (_box_of_stories(two[:1]), _box_of_stories(two, after=prose)):
+        html = f"<html><body><div><h1>Buses</h1>{body(*article)}{box}</div></body></html>"
+        lines = article + [BOX_TEASER]
+        assert anchor(lines, parse_html(html)).lines == lines, box
+
+
 def test_a_wrapper_named_like_furniture_around_the_article_is_read_from_structure():
     """A layout can name the box around the whole page "wrapper-footer" as readily as its
     footer: on a real page wrapped so, trafilatura returns a video box's teaser and the

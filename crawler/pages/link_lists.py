@@ -11,7 +11,8 @@ text, recognised from structure alone (no class names):
 - a link row: one block whose text is mostly (LINK_ROW_SHARE) the text of 2+ links to
   other pages, each a headline;
 - a teaser card standing alone (the lead story of a box): a small element whose headline
-  block, before the teaser, is a heading linking another page.
+  block, before the teaser, is a heading linking another page; or whose headline, in any
+  tag, is followed in its box by a list of further headlines.
 
 A paragraph holding one link, or a list of short links (sources, documents), stays.
 """
@@ -123,6 +124,7 @@ def in_link_list(block, cards: set) -> bool:
 
 
 TEASER_CARD_MAX_WORDS = 120   # headline, time and teaser of one story; an article is longer
+BOX_MAX_WORDS = 240           # a lead story's card and a list of headlines after it
 CARD_DEPTH = 4                # ancestors of a teaser looked at for its card
 
 
@@ -132,12 +134,15 @@ def is_card_teaser(block, container, sizes: dict | None = None,
     container, holding no <h1>: that is the page's own headline) holding it links one other
     page by a headline (not `page_url` itself), and that headline is a heading block of its
     own before it, or the card shows that page's thumbnail before it (a link inside a
-    paragraph of prose, a forum post's title link, is no card). `sizes`: element -> its
-    word count, shared by the calls for one page."""
+    paragraph of prose, a forum post's title link, is no card), or the card leads a box
+    of stories (_lead_of_box). `sizes`: element -> its word count, shared by the calls for
+    one page."""
     sizes = {} if sizes is None else sizes
-    for card in _small_cards(block, container, sizes):
+    for card in _small_cards(block, container, sizes, BOX_MAX_WORDS):
         headlines = _other_headlines(card, block, page_url, sizes)
         if len(headlines) > 1:
+            return _lead_of_box(card, block, page_url, sizes)
+        if sizes[card] > TEASER_CARD_MAX_WORDS:
             return False
         if headlines and (_headline_block_before(card, block, headlines[0])
                           or _thumbnail_before(card, block, headlines[0])):
@@ -145,17 +150,48 @@ def is_card_teaser(block, container, sizes: dict | None = None,
     return False
 
 
-def _small_cards(block, container, sizes: dict):
+def _small_cards(block, container, sizes: dict, max_words: int = TEASER_CARD_MAX_WORDS):
     """The block's ancestors that may be a card, nearest first: below the container, holding
-    no <h1>, at most TEASER_CARD_MAX_WORDS words; the first that is not ends the walk."""
+    no <h1>, at most `max_words` words; the first that is not ends the walk."""
     for card in list(block.iterancestors())[:CARD_DEPTH]:
         if card is container or card.find(".//h1") is not None:
             return
         if card not in sizes:
             sizes[card] = len(card.text_content().split())
-        if sizes[card] > TEASER_CARD_MAX_WORDS:
+        if sizes[card] > max_words:
             return
         yield card
+
+
+BOX_LIST_MIN = 2    # headline rows after a lead story that make its card a box of stories
+
+
+def _lead_of_box(box, block, page_url: str | None, sizes: dict) -> bool:
+    """The block is the teaser of a box's lead story: the box's child holding it links one
+    other page, by a block before the teaser that is mostly that link (its headline, set in
+    any tag) or by that page's thumbnail in the box; every child after it is a headline row
+    (mostly the headline of one other page), BOX_LIST_MIN of them or more. A lead card and
+    its list ("Tin cùng chuyên mục"); what the heading rule alone would miss. (A short
+    headline, "Gia thế" in a series, may stand in the list: every child after the lead is
+    mostly link text, BOX_LIST_MIN of them headline rows.)"""
+    children = [child for child in box if isinstance(child.tag, str)]
+    lead = next((child for child in children
+                 if child is block or child in block.iterancestors()), None)
+    if lead is None or lead is block:
+        return False
+    own = _other_headlines(lead, block, page_url, sizes)
+    if len(own) != 1 or not (_link_block_before(lead, block, own[0]) is not None
+                             or _thumbnail_before(box, block, own[0])):
+        return False
+    after = [child for child in children[children.index(lead) + 1:] if element_text(child)]
+    rows = [child for child in after if _headline_row(child, page_url, sizes)]
+    return len(rows) >= BOX_LIST_MIN and all(_mostly_links(child) for child in after)
+
+
+def _headline_row(node, page_url: str | None, sizes: dict) -> bool:
+    """A block that is mostly the headline of one other page."""
+    headlines = _other_headlines(node, node, page_url, sizes)
+    return len(headlines) == 1 and _mostly_link(node, headlines[0])
 
 
 def _other_headlines(card, block, page_url: str | None, sizes: dict) -> list[str]:
@@ -210,18 +246,36 @@ def _page_key(href: str, base: str | None) -> tuple[str, str]:
 
 
 def _headline_block_before(card, block, page: str) -> bool:
-    """A block of the card before `block` whose text is mostly the link to `page`."""
+    """A heading of the card before `block` whose text is mostly the link to `page`."""
+    node = _link_block_before(card, block, page)
+    return node is not None and _is_heading(node)
+
+
+def _link_block_before(card, block, page: str):
+    """The first block of the card before `block` whose text is mostly the link to `page`,
+    or None."""
     for node in card.iter():
         if node is block:
-            return False
+            return None
         if not isinstance(node.tag, str) or node.tag == "a" or block in node.iterdescendants():
             continue
-        text = element_text(node)
-        linked = sum(len(element_text(a)) for a in node.iter("a")
-                     if urldefrag((a.get("href") or "").strip()).url == page)
-        if text and linked >= LINK_ROW_SHARE * len(text):
-            return _is_heading(node)
-    return False
+        if _mostly_link(node, page):
+            return node
+    return None
+
+
+def _mostly_links(node) -> bool:
+    """The node's text is mostly the text of its links."""
+    text = element_text(node)
+    linked = sum(len(element_text(a)) for a in node.iter("a"))
+    return bool(text) and linked >= LINK_ROW_SHARE * len(text)
+
+
+def _mostly_link(node, page: str) -> bool:
+    text = element_text(node)
+    linked = sum(len(element_text(a)) for a in node.iter("a")
+                 if urldefrag((a.get("href") or "").strip()).url == page)
+    return bool(text) and linked >= LINK_ROW_SHARE * len(text)
 
 
 def _thumbnail_before(card, block, page: str) -> bool:

@@ -165,6 +165,26 @@ def test_an_article_header_keeps_its_sapo():
     assert extract_article(page, "https://example.com/2009/11/02/buses").lead == sapo
 
 
+def test_a_summary_box_holding_the_byline_and_share_bar_gives_only_its_sapo():
+    """A box named "summary" that prints the author, an e-mail address, the time and a share
+    bar above the sapo: the lead is the sapo's paragraph. A sapo of two paragraphs, or with
+    a label of the box's own ("HÀ NỘI -"), stays whole."""
+    sapo = "Late buses will run to the northern suburbs from March, the council decided."
+    byline = ("<div class='author'><h2><a href='/author/jane-9'>Jane Doe</a></h2>"
+              "<a href='mailto:jane@paper.vn'>jane@paper.vn</a><span>19:51 | 07/09/2026</span></div>"
+              "<div class='share'><a href='https://news.google.com/x'>The Paper on</a></div>")
+
+    def lead(summary: str) -> str | None:
+        page = ("<html><head><title>Council extends evening buses</title></head><body>"
+                f"<h1>Council extends evening buses</h1><div class='article-summary'>{summary}"
+                f"</div><div>{body(*PARAGRAPHS)}</div></body></html>")
+        return extract_article(page, "https://example.com/2009/11/02/buses").lead
+    assert lead(f"{byline}<div class='desc'>{sapo}</div>") == sapo
+    two = f"<p>{sapo}</p><p>The routes will be reviewed in a year, officials said.</p>"
+    assert lead(two) == f"{sapo} The routes will be reviewed in a year, officials said."
+    assert lead(f"<b>HÀ NỘI</b> - <div>{sapo}</div>") == f"HÀ NỘI - {sapo}"
+
+
 def test_a_video_card_description_is_no_lead():
     """A clip's card in the article (its own title, a poster, a "description") describes
     the clip; the sapo is the one under the headline."""

@@ -357,10 +357,23 @@ def _hinted_lead(tree, follows=lambda node: True) -> str | None:
             continue
         label = f"{node.get('class', '')} {node.get('id', '')}"
         if _LEAD_HINT.search(label) and not is_caption_like(node) and follows(node):
-            text = element_text(node)
+            text = element_text(_prose_part(node))
             if LEAD_MIN_CHARS <= len(text) <= LEAD_MAX_CHARS:
                 return text
     return None
+
+
+def _prose_part(node):
+    """The part of a box named "summary" that holds its prose: such a box may hold the
+    byline, an e-mail address, the time and a share bar above the sapo. Go down while one
+    child block alone prints a paragraph of sentences and the box has no text of its own."""
+    while True:
+        children = [c for c in node if isinstance(c.tag, str) and c.tag not in SKIP_TAGS]
+        prose = [c for c in children if is_prose(element_text(c))]
+        own_text = (node.text or "").strip() or any((c.tail or "").strip() for c in node)
+        if len(prose) != 1 or own_text:
+            return node
+        node = prose[0]
 
 
 _NOT_LEAD_PLACES = SKIP_TAGS | {"aside", "footer"}

@@ -193,6 +193,25 @@ def test_captions_in_image_tables_and_italic_lines_leave_the_text():
     assert article.text == PARA and article.author == "Lan Anh"
 
 
+def test_a_line_set_under_a_photo_in_its_paragraph_is_a_caption_but_a_paragraph_is_not():
+    """"<p><img><br>caption</p>": an editor's photo and caption in one paragraph, no figure
+    markup (two CMSs of the dev set). Text before the photo, or a long paragraph after it,
+    stays in the body."""
+    caption = "Nhân viên y tế chăm sóc bệnh nhân. (Ảnh: Minh Quyết/TTXVN)"
+    body = (f"<p>{PARA}</p><p class='note'><img src='a.jpg'><br> {caption}</p>"
+            f"<p><img src='b.jpg'><br><span style='color:#595959'>Các bị cáo tại tòa</span></p>")
+    article = extract_article(page_html(body), "https://baothu.vn/che-post1.html", SITE,
+                              use_rules=False)
+    assert article.captions == [caption, "Các bị cáo tại tòa"] and article.text == PARA
+    inline = "Sáng nay, tỉnh khánh thành cây cầu mới nối hai xã ven sông."
+    long = " ".join([PARA] * 4)
+    body = (f"<p>{PARA}</p><p>{inline} <img src='a.jpg'><br>Cầu dài 200 m.</p>"
+            f"<p><img src='b.jpg'><br>{long}</p>")
+    article = extract_article(page_html(body), "https://baothu.vn/che-post1.html", SITE,
+                              use_rules=False)
+    assert article.captions == [] and long in article.text and inline in article.text
+
+
 def test_generic_title_is_the_printed_h1_and_category_the_breadcrumb():
     head = ("<meta property='og:title' content='Chè xanh phủ kín đồi vùng cao'>"
             "<script type='application/ld+json'>{\"@type\": \"BreadcrumbList\", "

@@ -3,7 +3,8 @@
 A caption is short, holds at most one paragraph, and sits beside an image: in a <figure>,
 in the element holding the image, or right after it. Candidates come from <figcaption>,
 elements whose class or id carries the word "caption" (or Vietnamese "chú thích"),
-italic-only lines under a photo, and the text cells of small image tables; every candidate
+italic-only lines under a photo, a short line set under a photo in its paragraph after a
+line break, and the text cells of small image tables; every candidate
 must pass those three tests, so a CMS box that wraps a photo *and* the paragraphs after it
 is never taken for a caption (its text would leave the body).
 
@@ -40,6 +41,7 @@ def _candidates(root):
         if node.tag not in ("body", "html", "figure", "img") and _CAPTION_LABEL.search(label):
             yield node
     yield from italic_image_captions(root)
+    yield from image_line_captions(root)
     yield from image_table_captions(root)
 
 
@@ -120,6 +122,25 @@ def italic_image_captions(root) -> list:
             continue
         italic = " ".join(element_text(i) for i in block.iter("em", "i"))
         if italic and text_key(italic) == text_key(element_text(block)):
+            found.append(block)
+    return found
+
+
+def image_line_captions(root) -> list:
+    """Paragraphs that open with a photo and print a short text under it after a line
+    break, nothing else: "<p><img><br>caption</p>" (an editor's photo and caption set in
+    one paragraph, no figure markup). A paragraph with text before its photo, a second
+    photo or a block of its own is no such pair."""
+    found = []
+    for block in root.iter("p", "div", "td", "center"):
+        if len(block.text_content()) > ITALIC_MAX_CHARS or (block.text or "").strip():
+            continue
+        children = [c for c in block if isinstance(c.tag, str)]
+        if (len(children) < 2 or not _has_image(children[0]) or element_text(children[0])
+                or (children[0].tail or "").strip() or children[1].tag != "br"):
+            continue
+        rest = children[2:]
+        if element_text(block) and not any(c.tag in BLOCK_TAGS or _has_image(c) for c in rest):
             found.append(block)
     return found
 

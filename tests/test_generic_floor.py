@@ -887,6 +887,41 @@ def test_a_hidden_sign_up_dialog_is_not_read_instead_of_the_article():
     assert extract_article(html, BRIDGE_URL).text.splitlines() == story
 
 
+def _popup_page(box_class: str, story: list[str], hidden_story: bool = False) -> str:
+    """An article box of `box_class`, and a payment pop-up appended to the page whose bank
+    details sit in an inline-hidden block four wrappers down (the pop-up holds no <h1>)."""
+    hide = " style='display:none'" if hidden_story else ""
+    box = f"<div class='{box_class}'{hide}>" + "".join(f"<p>{p}</p>" for p in story) + "</div>"
+    popup = ("<div class='renew-modal'><div><div><div><div style='display: none;'>"
+             + TERMS + "</div></div></div></div></div>")
+    return _bridge_article(box).replace("</body>", popup + "</body>")
+
+
+def test_a_pop_up_appended_to_the_page_is_not_read_when_the_article_box_name_misleads():
+    """The article box is named "infinite-scroll" (trafilatura deletes it unread) and a
+    payment pop-up appended to <body> hides its terms deep inside: trafilatura reads the
+    terms. The pop-up is a top-level block apart from the headline's: it counts as nothing,
+    and the page is read again from structure."""
+    story = [*BRIDGE, *(f"Đoạn {i}: {BRIDGE[i % 2]}" for i in range(4))]
+    html = _popup_page("infinite-scroll", story)
+    assert "Điều 1." in generic.trafilatura_text(html, BRIDGE_URL)
+    assert extract_article(html, BRIDGE_URL).text.splitlines() == story
+
+
+def test_an_article_hidden_in_its_headlines_column_is_no_pop_up():
+    """The article's own body hidden until a script shows it, deep in the column that holds
+    the headline: not a pop-up, so what trafilatura reads is kept, not the prose of a box
+    the page shows elsewhere."""
+    story = [*BRIDGE, *(f"Đoạn {i}: {BRIDGE[i % 2]}" for i in range(4))]
+    about = "".join(f"<p>Phần {i}: báo Phú Yên là cơ quan ngôn luận của tỉnh, phát hành hằng "
+                    f"ngày, có mặt ở mọi xã, phường và được bạn đọc tin cậy.</p>" for i in range(6))
+    html = _popup_page("detail-content", story, hidden_story=True).replace(
+        "<article>", "<article><div><div><div>").replace("</article>", "</div></div></div></article>"
+    ).replace("<div class='renew-modal'>", f"<div class='about'>{about}</div><div class='renew-modal'>")
+    assert BRIDGE[0] in generic.trafilatura_text(html, BRIDGE_URL)
+    assert extract_article(html, BRIDGE_URL).text.splitlines() == story
+
+
 def test_an_articles_end_hidden_behind_read_more_stays():
     """The rest of an article hidden until "Xem thêm" is clicked is still its text: read again
     without it, the page gives the opening alone, which shares its lines with the first

@@ -46,24 +46,31 @@ def body(html: str, url: str, tree=None) -> Anchored:
 
 
 def _visible(found: Anchored, tree, url: str) -> Anchored:
-    """A reading printed mostly inside a dialog the page hides (an element at the top of the
-    page, an inline `display:none` or the `hidden` attribute on it: a sign-up dialog's terms
-    of use) is no story a reader sees: read the page again without its hidden elements, and
-    take that reading when it has RESCUE_WORDS words of its own sentences and shares no line
-    with the first. An article whose end is hidden behind a "read more" button reads again
-    as its opening only, and keeps its first reading; an article body hidden until a script
-    shows it sits deep in the page's columns, not at its top, and is left alone."""
+    """A reading printed mostly inside a dialog the page hides (an inline `display:none` or
+    the `hidden` attribute on an element near the top of the page, or in a block of the
+    page's top level apart from its headline's: a sign-up dialog's terms of use, a payment
+    pop-up's bank details) is no story a reader sees: read the page again without its
+    hidden elements, and take that reading when it has RESCUE_WORDS words of its own
+    sentences and shares no line with the first; when it has not, the dialog was all
+    trafilatura found (the page's names misled it): read again as `rescued` does, the dialog
+    counting as nothing. An article whose end is hidden behind a "read more" button reads
+    again as its opening only, and keeps its first reading; an article body hidden until a
+    script shows it sits in the headline's column, and is left alone."""
     nodes = list(_line_nodes(found).values())
-    if not nodes or sum(_in_hidden_dialog(n) for n in nodes) * 2 <= len(nodes):
+    headlined = set(_headline_holders(tree))
+    if not nodes or sum(_in_hidden_dialog(n, headlined) for n in nodes) * 2 <= len(nodes):
         return found
     shown = copy.deepcopy(tree)
     for node in [n for n in shown.iter() if isinstance(n.tag, str) and _hides(n)]:
         if node.getparent() is not None:
             node.getparent().remove(node)
     retry = anchored(trafilatura_text(shown, url), tree, url)
-    if story_words(retry, url) >= RESCUE_WORDS and not set(retry.lines) & set(found.lines):
+    if set(retry.lines) & set(found.lines):
+        return found
+    if story_words(retry, url) >= RESCUE_WORDS:
         return retry
-    return found
+    rescue = rescued(retry, tree, url, shown)
+    return rescue if rescue is not retry and not set(rescue.lines) & set(found.lines) else found
 
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -76,13 +83,21 @@ def _hides(node) -> bool:
 DIALOG_MAX_DEPTH = 2      # wrappers between <body> (or an ASP.NET page's <form>) and a dialog
 
 
-def _in_hidden_dialog(node) -> bool:
-    """The element sits in a hidden element near the top of the page."""
+def _in_hidden_dialog(node, headlined: set) -> bool:
+    """The element sits in a hidden element near the top of the page, or in a top-level
+    block of the page that holds no <h1> when another one does (`headlined`: the elements
+    holding an <h1>): a pop-up appended to the page, not the article's column."""
     for element in (node, *node.iterancestors()):
         if _hides(element):
             wrappers = [a for a in element.iterancestors() if a.tag not in ("html", "body", "form")]
-            return len(wrappers) <= DIALOG_MAX_DEPTH
+            top = wrappers[-1] if wrappers else element
+            return len(wrappers) <= DIALOG_MAX_DEPTH or (bool(headlined) and top not in headlined)
     return False
+
+
+def _headline_holders(tree) -> list:
+    """The elements that hold one of the page's <h1>s (their ancestors)."""
+    return [a for h1 in tree.iter("h1") for a in (h1, *h1.iterancestors())]
 
 
 def anchored(text: str, tree, url: str | None = None) -> Anchored:
@@ -104,7 +119,7 @@ RESCUE_GAIN = 2        # the second reading must give this many times those word
 _KEPT_NAMES = re.compile(r"footer|menu|nav|sidebar|comment|copyright", re.I)
 
 
-def rescued(found: Anchored, tree, url: str) -> Anchored:
+def rescued(found: Anchored, tree, url: str, page=None) -> Anchored:
     """trafilatura deletes, unread, elements whose class or id it takes for boilerplate
     ("slide", "meta", "infinite-scroll", ...) and every <figure>; on a page that names its
     article box so, or lays a photo story out in <figure>s, it finds little or nothing, or
@@ -118,8 +133,9 @@ def rescued(found: Anchored, tree, url: str) -> Anchored:
     the first's, or when it goes on from the first (_goes_on): what calls it is the first
     reading's want of its own sentences, what takes it is plainly more prose or the rest of
     the first reading's own box, so an article whose sections head with links (its
-    sentences read as teasers) is not traded for a shorter author bio."""
-    retry = anchored(trafilatura_text(_nameless(tree), url), tree, url)
+    sentences read as teasers) is not traded for a shorter author bio. `page`: the tree to
+    read, when not `tree` itself (the page without its hidden dialogs, see _visible)."""
+    retry = anchored(trafilatura_text(_nameless(tree if page is None else page), url), tree, url)
     if story_words(retry, url) < RESCUE_WORDS:
         return found
     gained, had = prose_words(retry.lines), prose_words(found.lines)

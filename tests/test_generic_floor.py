@@ -679,6 +679,24 @@ def test_a_block_after_the_body_whose_link_is_no_heading_is_no_story_card():
     assert anchor(article + [reply], parse_html(html)).lines == article + [reply]
 
 
+def test_the_labels_of_a_comment_boxs_fields_go():
+    """A page wrapped in one ASP.NET form (so the form is read like any page) whose comment
+    box sets each field's label in a <p> before the field: "Tên của bạn (*)", a row of radio
+    buttons "Off Telex VNI". trafilatura prints them; a field's label is no article text. A
+    short line of the article that is no label (no field beside it) stays."""
+    from crawler.pages.anchor import anchor
+    article = [f"{p} {q}" for p in PARAGRAPHS for q in PARAGRAPHS[:2]] + ["Mai Anh"]
+    fields = ("<div><input type='radio' name='m'>Off <input type='radio' name='m'>Telex "
+              "<input type='radio' name='m'>VNI</div>"
+              "<div><p>Tên của bạn (*)</p><div><input type='text'></div></div>"
+              "<div><p>Phản hồi của bạn (*)</p><div><textarea></textarea></div></div>"
+              "<div><p>Mã xác nhận</p><input type='text'><input type='hidden'></div>")
+    html = (f"<html><body><form action='/Default.aspx'><div><h1>Buses</h1>{body(*article)}"
+            f"<div class='x1'>{fields}</div></div></form></body></html>")
+    labels = ["Off Telex VNI", "Tên của bạn (*)", "Phản hồi của bạn (*)", "Mã xác nhận"]
+    assert anchor(article + labels, parse_html(html)).lines == article
+
+
 def _box_of_stories(rows: list[str], after: str = "") -> str:
     """A box below the article: a thumbnail, the lead story's headline in a plain block and
     its teaser, then one block per further story, then `after`."""

@@ -68,7 +68,8 @@ def anchor(lines: list[str], tree, known: dict[int, object] | None = None,
     order = {node: i for i, node in enumerate(container.iter())}
     navigation = navigation_keys(tree) if len(located) < len(lines) else set()
     cards = card_lists(container)
-    skipped = link_list_blocks(blocks, order, container, cards) | rating_blocks(located.values())
+    skipped = (link_list_blocks(blocks, order, container, cards) | rating_blocks(located.values())
+               | form_labels(located.values()))
     inside = {n: b for n, b in located.items() if b in order}
     skipped |= outside_body(teaser_cards(inside, container, page_url), inside, lines, order)
     headlines = card_headlines(cards)
@@ -268,6 +269,36 @@ def rating_blocks(located) -> set:
     return {b for b in located
             if any((n.get("itemprop") or "").lower() in _COUNTER_PROPS
                    for n in (b, *b.iterdescendants(), *b.iterancestors()))}
+
+
+FORM_LABEL_MAX_WORDS = 8
+_CONTROLS = ("input", "textarea", "select")
+
+
+def form_labels(located) -> set:
+    """Located blocks that label a form's fields (a comment box's "Tên của bạn (*)",
+    "Mã xác nhận", a row of radio buttons "Off Telex VNI VIQR"): a <label>, or a short line
+    that is no sentence and holds a field or stands right before one. Whatever the CMS
+    calls the form, a field's label is no article text."""
+    return {b for b in located if b.tag == "label" or (_short_label(b) and (
+        _has_field(b) or _has_field(_next_element(b))))}
+
+
+def _short_label(block) -> bool:
+    text = element_text(block)
+    return 0 < len(text.split()) <= FORM_LABEL_MAX_WORDS and not is_prose(text)
+
+
+def _has_field(node) -> bool:
+    """The node is or holds a form field a reader fills in (not a hidden one)."""
+    if node is None:
+        return False
+    fields = [node] if node.tag in _CONTROLS else node.iter(*_CONTROLS)
+    return any((f.get("type") or "").lower() != "hidden" for f in fields)
+
+
+def _next_element(node):
+    return next((s for s in node.itersiblings() if isinstance(s.tag, str)), None)
 
 
 def merge(lines: list[str], located: dict[int, object], order: dict, blocks: list,

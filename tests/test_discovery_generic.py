@@ -227,6 +227,33 @@ def test_a_block_named_sidebar_holding_more_stories_than_the_rest_is_the_main_co
     smaller = discovery.listing_page_links(page(range(101, 105)), "https://a.vn/", site, site.owns)
     assert smaller.main == _links(range(301, 306))
     assert smaller.side == _links([*range(101, 105), 901, 902, 903])
+    # <body>'s own class names the theme's layout ("right-sidebar"): the same reading
+    themed = page(range(101, 109)).replace("<body>", '<body class="home blog right-sidebar">')
+    assert discovery.listing_page_links(themed, "https://a.vn/", site, site.owns).main == links.main
+
+
+def test_a_column_read_as_main_never_takes_the_list_out_of_main():
+    """A left sidebar of stories above a list that opens with its pager: read as the column,
+    its stories come before the pager, which would end the list there. The list's own
+    stories stay in main all the same (the spider stops walking a section on main links)."""
+    pager = '<div class="pagination"><a href="/c/trang-2">2</a><a href="/c/trang-3">3</a></div>'
+    page = (f'<body><div class="sidebar"><ul>{_headlines(range(901, 913))}</ul></div>'
+            f'<div class="content">{pager}{"".join(_story(n) for n in range(101, 104))}'
+            f'{pager}</div></body>')
+    site = rule_free("https://a.vn/")
+    links = discovery.listing_page_links(page, "https://a.vn/", site, site.owns)
+    assert set(_links(range(101, 104))) <= set(links.main)
+
+
+def test_a_thin_list_beside_a_sidebar_of_as_many_words_keeps_it_apart():
+    """A category's last page: three stories with summaries, beside a sidebar of twelve
+    headlines holding about as many words. The sidebar is no column: its stories stay side
+    (they would tie every listing page's validators to a site-wide box)."""
+    page = (f'<body><div class="content">{"".join(_story(n) for n in range(101, 104))}</div>'
+            f'<div class="sidebar"><ul>{_headlines(range(901, 913))}</ul></div></body>')
+    site = rule_free("https://a.vn/")
+    links = discovery.listing_page_links(page, "https://a.vn/", site, site.owns)
+    assert links.main == _links(range(101, 104)) and links.side == _links(range(901, 913))
 
 
 def _main_and_sidebar(items: str, box: str):

@@ -183,6 +183,9 @@ def test_a_summary_box_holding_the_byline_and_share_bar_gives_only_its_sapo():
     two = f"<p>{sapo}</p><p>The routes will be reviewed in a year, officials said.</p>"
     assert lead(two) == f"{sapo} The routes will be reviewed in a year, officials said."
     assert lead(f"<b>HÀ NỘI</b> - <div>{sapo}</div>") == f"HÀ NỘI - {sapo}"
+    assert lead(f"<strong>HÀ NỘI -</strong> <span>{sapo}</span>") == f"HÀ NỘI - {sapo}"
+    assert lead(f"<p>{sapo}</p><ul><li>Routes 12 and 14 extended</li></ul>") == \
+        f"{sapo} Routes 12 and 14 extended"
 
 
 def test_a_video_card_description_is_no_lead():
@@ -697,29 +700,50 @@ def test_the_labels_of_a_comment_boxs_fields_go():
     assert anchor(article + labels, parse_html(html)).lines == article
 
 
-def _box_of_stories(rows: list[str], after: str = "") -> str:
+def _box_of_stories(rows: list[str], after: str = "", thumbnail: bool = True) -> str:
     """A box below the article: a thumbnail, the lead story's headline in a plain block and
     its teaser, then one block per further story, then `after`."""
     items = "".join(f"<div><div><a href='/other-{i}-98766{i}.html'>{row}</a></div></div>"
                     for i, row in enumerate(rows))
-    return ("<div><div><div><a href='/lead-987650.html'><img src='/lead.jpg'></a></div><div>"
-            "<div><a href='/lead-987650.html'>The lead story of the box below</a></div>"
+    picture = "<a href='/lead-987650.html'><img src='/lead.jpg'></a>" if thumbnail else ""
+    title = "<a href='/lead-987650.html'>The lead story of the box below</a>"
+    return (f"<div><div><div>{picture}</div><div><div>{title}</div>"
             f"<div>{BOX_TEASER}</div></div>{items}{after}</div></div>")
 
 
 BOX_TEASER = "The teaser of the box's lead story, two sentences long. It says what it is about."
 
 
-def test_the_teaser_of_a_box_lead_story_followed_by_its_headline_list_goes():
-    """A box of stories ("Tin cùng chuyên mục"): a lead card whose headline is a plain
-    <div>, its teaser, then a list of headlines, one short ("Gia thế", a series' part).
-    The list after the lead shows the box; the teaser goes."""
+@pytest.mark.parametrize("thumbnail", [True, False])
+def test_the_teaser_of_a_box_lead_story_followed_by_its_headline_list_goes(thumbnail):
+    """A box of stories ("Tin cùng chuyên mục"): a lead card, its headline linked in a plain
+    <div> (with or without a thumbnail), its teaser, then a list of headlines, one short
+    ("Gia thế", a series' part). The list after the lead shows the box; the teaser goes."""
     from crawler.pages.anchor import anchor
     article = [f"{p} {q}" for p in PARAGRAPHS for q in PARAGRAPHS[:2]]
     box = _box_of_stories(["Another story from the same paper today", "Family ties",
-                           "A third story from the same paper today"])
+                           "A third story from the same paper today"], thumbnail=thumbnail)
     html = f"<html><body><div><h1>Buses</h1>{body(*article)}{box}</div></body></html>"
     assert anchor(article + [BOX_TEASER], parse_html(html)).lines == article
+
+
+def test_the_articles_own_paragraphs_after_a_see_also_link_are_no_box_lead():
+    """A "Xem thêm:" link in the body's wrapper, two related headlines after the wrapper:
+    the paragraphs after the link are the article's (the lead card of a box prints its
+    headline and one teaser, nothing more)."""
+    paragraphs = [  # short: the wrapper and the two rows stay under a box's size
+        "Officials said the extra buses would run every twenty minutes until midnight.",
+        "The transport department will review the service in a year, once it has counts.",
+        "Residents of the northern districts welcomed the decision, saying it was overdue."]
+    see = ("<p>Xem thêm: <a href='/tin-khac-bus-routes-123456.html'>Bus fares to stay unchanged "
+           "next year, council says</a></p>")
+    rows = "".join(f"<div><a href='/rel-{i}-11111{i}.html'>Another story number {i} from the "
+                   f"same paper today</a></div>" for i in range(2))
+    html = (f"<html><head><title>Buses</title></head><body><article><h1>Buses</h1>"
+            f"<p>{PARAGRAPHS[0]}</p><div><div><p>{paragraphs[0]}</p>{see}<p>{paragraphs[1]}</p>"
+            f"<p>{paragraphs[2]}</p></div>{rows}</div></article></body></html>")
+    text = extract_article(html, "https://example.com/2024/buses-999999.html").text
+    assert paragraphs[1] in text and paragraphs[2] in text
 
 
 def test_a_linked_block_before_prose_with_no_headline_list_after_it_stays():

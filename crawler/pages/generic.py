@@ -382,14 +382,22 @@ def _hinted_lead(tree, follows=lambda node: True) -> str | None:
 def _prose_part(node):
     """The part of a box named "summary" that holds its prose: such a box may hold the
     byline, an e-mail address, the time and a share bar above the sapo. Go down while one
-    child block alone prints a paragraph of sentences and the box has no text of its own."""
+    child block alone prints a paragraph of sentences, the box has no text of its own, and
+    every other child that prints something is furniture: it holds a link or prints a date
+    (a dateline, "(TTXVN)", highlights or an unpunctuated first line are the sapo's)."""
     while True:
         children = [c for c in node if isinstance(c.tag, str) and c.tag not in SKIP_TAGS]
         prose = [c for c in children if is_prose(element_text(c))]
         own_text = (node.text or "").strip() or any((c.tail or "").strip() for c in node)
-        if len(prose) != 1 or own_text:
+        if len(prose) != 1 or own_text or not all(
+                _furniture_beside_sapo(c) for c in children
+                if c is not prose[0] and element_text(c)):
             return node
         node = prose[0]
+
+
+def _furniture_beside_sapo(node) -> bool:
+    return node.tag == "a" or node.find(".//a") is not None or is_date_line(element_text(node))
 
 
 _NOT_LEAD_PLACES = SKIP_TAGS | {"aside", "footer"}

@@ -183,7 +183,15 @@ def _lead_of_box(box, block, page_url: str | None, sizes: dict) -> bool:
     if len(own) != 1 or not (_link_block_before(lead, block, own[0]) is not None
                              or _thumbnail_before(box, block, own[0])):
         return False
-    after = [child for child in children[children.index(lead) + 1:] if element_text(child)]
+    # The lead card prints its headline, a label or time at most, and this teaser: an
+    # article's own paragraphs around a "Xem thêm:" link are no card.
+    card_words = targets(lead)[own[0]] + CARD_LABEL_MAX_WORDS + len(element_text(block).split())
+    if len(element_text(lead).split()) > card_words:
+        return False
+    rest = children[children.index(lead):]
+    if any((child.tail or "").strip() for child in rest):
+        return False                # text between the rows: no list of headlines alone
+    after = [child for child in rest[1:] if element_text(child)]
     rows = [child for child in after if _headline_row(child, page_url, sizes)]
     return len(rows) >= BOX_LIST_MIN and all(_mostly_links(child) for child in after)
 
@@ -288,10 +296,14 @@ def _thumbnail_before(card, block, page: str) -> bool:
     if not any(len(element_text(a).split()) >= HEADLINE_MIN_WORDS for a in card.iter("a")
                if urldefrag((a.get("href") or "").strip()).url == page):
         return False
-    for a in card.iter("a"):
-        if block in a.iterancestors() or a in block.iterancestors():
+    for node in card.iter():
+        if node is block:
+            return False            # a picture after the teaser shows no card before it
+        if node.tag != "a":
+            continue
+        if block in node.iterancestors() or node in block.iterancestors():
             return False
-        if urldefrag((a.get("href") or "").strip()).url == page and a.find(".//img") is not None:
+        if urldefrag((node.get("href") or "").strip()).url == page and node.find(".//img") is not None:
             return True
     return False
 

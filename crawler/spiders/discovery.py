@@ -173,18 +173,27 @@ def _main_and_side(tree, page_url: str, site: Site, on_site) -> tuple[list[str],
     learned = _learned_shape([(a, url) for a, url in links if url not in shaped])
     found = [(a, url) for a, url in links if url in shaped or url in learned]
     found = _dominant_shape(_with_headlines(found), learned)
-    side = _unless_column_named_side(found, _side_check(found))
-    kept = [(a, url) for a, url in found if not side(a)]
-    kept = _with_boxes_beside_lead(found, kept, side)
-    kept = _before_list_end(tree, kept)
-    # A page whose every link sits in a "side" block (odd markup): better all than none.
-    by_labels = list(dict.fromkeys(url for _, url in (kept or found)))
-    main = _checked_by_cards(_before_list_end(tree, found), by_labels, side)
+    lists = _list_holders(found)
+    labelled = _side_check(found, lists)
+    side = _unless_column_named_side(found, labelled, lists)
+    main = _main_list(tree, found, side)
+    if side is not labelled:        # the column's stories join the list, none leaves it
+        main += [url for url in _main_list(tree, found, labelled) if url not in set(main)]
     in_main, usual = set(main), _usual_id_digits(main)
     others = dict.fromkeys(url for a, url in found
                            if url not in in_main and not in_navigation(a)
                            and not _short_id(url, usual))
     return main, list(others)
+
+
+def _main_list(tree, found: list, side) -> list[str]:
+    """The main list's URLs as the side check `side` reads the page."""
+    kept = [(a, url) for a, url in found if not side(a)]
+    kept = _with_boxes_beside_lead(found, kept, side)
+    kept = _before_list_end(tree, kept)
+    # A page whose every link sits in a "side" block (odd markup): better all than none.
+    by_labels = list(dict.fromkeys(url for _, url in (kept or found)))
+    return _checked_by_cards(_before_list_end(tree, found), by_labels, side)
 
 
 _DIGIT_RUN = re.compile(r"\d+")
@@ -212,11 +221,12 @@ def _short_id(url: str, usual: int) -> bool:
     return digits >= 3 and digits * 3 <= usual * 2
 
 
-def _side_check(found: list, column=None):
+def _side_check(found: list, lists: set, column=None):
     """in_side_block for this page's links, each element judged once (the same links are
-    asked about again when boxes and card groups are weighed); `column`: a block whose own
-    class words are not read (see _unless_column_named_side)."""
-    lists, judged = _list_holders(found), {}
+    asked about again when boxes and card groups are weighed); `lists`: _list_holders of
+    the page; `column`: a block whose own class words are not read (see
+    _unless_column_named_side)."""
+    judged: dict = {}
 
     def side(node) -> bool:
         if node not in judged:
@@ -225,38 +235,47 @@ def _side_check(found: list, column=None):
     return side
 
 
-def _unless_column_named_side(found: list, side):
-    """The side check, unless class words call a sidebar a block that holds more of the
-    page's stories (card words, as _story_words counts them) than every link outside the
-    side blocks together: a sidebar stands beside the column it serves and is smaller than
-    it, so there the word names the layout (a theme's "has-sidebar" section, a widget area
-    that holds the list). Then that block's own words are not read; side boxes inside it,
-    and side tags or menus around it, still are. Links only move from side to main."""
+COLUMN_MARGIN = 1.5     # how much more a "sidebar" must hold than the rest to be the column
+
+
+def _unless_column_named_side(found: list, side, lists: set):
+    """The side check, unless a theme's layout word ("sidebar", "aside", "widget") names a
+    block that holds COLUMN_MARGIN times the page's stories (card words, as _story_words
+    counts them) that every link outside the side blocks holds together: a sidebar stands
+    beside the column it serves and is smaller than it, so there the word names the layout
+    (a "has-sidebar" section, a widget area that holds the list). Then that block's own
+    words are not read; side boxes inside it, and side tags or menus around it, still are.
+    (A thin list beside a sidebar of as many words, a last page, stays apart from it.)"""
     url_of = {a: url for a, url in found}
     cards = [(a, url, _card(a, url, url_of)) for a, url in found]
-    outside = _story_words([card for card in cards if not side(card[0])])
+    outside = COLUMN_MARGIN * _story_words([card for card in cards if not side(card[0])])
     boxes: dict = {}
     for card in cards:
-        box = _outer_side_word_block(card[0]) if side(card[0]) else None
+        box = _outer_layout_block(card[0]) if side(card[0]) else None
         if box is not None:
             boxes.setdefault(box, []).append(card)
     for box, inside in sorted(boxes.items(), key=lambda item: -_story_words(item[1])):
         if _story_words(inside) <= outside:
             break
-        unsided = _side_check(found, column=box)
+        unsided = _side_check(found, lists, column=box)
         if _story_words([card for card in inside if not unsided(card[0])]) > outside:
             return unsided
     return side
 
 
-def _outer_side_word_block(anchor):
-    """The outermost block above the link that class words alone call a side box (not a
-    menu or header word, not a numbered layout column), or None."""
+_LAYOUT_SIDE = re.compile(r"(^|[\s_-])(sidebar|aside|widget)(?=[\s_-]|$)")
+
+
+def _outer_layout_block(anchor):
+    """The outermost block below <body> above the link that a layout word calls a side
+    column (not a numbered layout column), or None. (<body>'s own class, "right-sidebar"
+    on many themes, names the page's layout, and in_side_block does not read it.)"""
     box = None
     for node in anchor.iterancestors():
+        if node.tag in ("body", "html"):
+            break
         label = _box_label(node)
-        if (_SIDE_BLOCK.search(label) and not _MENU_BLOCK.search(label)
-                and not _numbered_column(node, label)):
+        if _LAYOUT_SIDE.search(label) and not _numbered_column(node, label):
             box = node
     return box
 

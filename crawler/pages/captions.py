@@ -133,11 +133,13 @@ def image_line_captions(root) -> list:
     photo or a block of its own is no such pair."""
     found = []
     for block in root.iter("p", "div", "td", "center"):
-        if len(block.text_content()) > ITALIC_MAX_CHARS or (block.text or "").strip():
+        if (block.text or "").strip():
             continue
         children = [c for c in block if isinstance(c.tag, str)]
-        if (len(children) < 2 or not _has_image(children[0]) or element_text(children[0])
-                or (children[0].tail or "").strip() or children[1].tag != "br"):
+        # the cheap structural tests first: text_content of a page's wrappers is long
+        if (len(children) < 2 or children[1].tag != "br" or (children[0].tail or "").strip()
+                or not _has_image(children[0]) or element_text(children[0])
+                or len(block.text_content()) > ITALIC_MAX_CHARS):
             continue
         rest = children[2:]
         if element_text(block) and not any(c.tag in BLOCK_TAGS or _has_image(c) for c in rest):

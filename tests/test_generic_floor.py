@@ -186,6 +186,11 @@ def test_a_summary_box_holding_the_byline_and_share_bar_gives_only_its_sapo():
     assert lead(f"<strong>HÀ NỘI -</strong> <span>{sapo}</span>") == f"HÀ NỘI - {sapo}"
     assert lead(f"<p>{sapo}</p><ul><li>Routes 12 and 14 extended</li></ul>") == \
         f"{sapo} Routes 12 and 14 extended"
+    assert lead(f"<p>Three things change for riders from March</p><p>{sapo}</p>") == \
+        f"Three things change for riders from March {sapo}"
+    for furniture in ("<div><span>Jane Doe</span> - <span>07/12/2024 10:30</span></div>",
+                      "<div>jane@paper.vn</div>", "<div>Nghe bài viết</div>"):
+        assert lead(f"{furniture}<p>{sapo}</p>") == sapo, furniture
 
 
 def test_a_video_card_description_is_no_lead():
@@ -685,17 +690,21 @@ def test_a_block_after_the_body_whose_link_is_no_heading_is_no_story_card():
 def test_the_labels_of_a_comment_boxs_fields_go():
     """A page wrapped in one ASP.NET form (so the form is read like any page) whose comment
     box sets each field's label in a <p> before the field: "Tên của bạn (*)", a row of radio
-    buttons "Off Telex VNI". trafilatura prints them; a field's label is no article text. A
-    short line of the article that is no label (no field beside it) stays."""
+    buttons "Off Telex VNI". trafilatura prints them; a field's label is no article text.
+    The article's own short last line, right before a field, follows its paragraphs: it
+    stays; so does a subheading."""
     from crawler.pages.anchor import anchor
-    article = [f"{p} {q}" for p in PARAGRAPHS for q in PARAGRAPHS[:2]] + ["Mai Anh"]
-    fields = ("<div><input type='radio' name='m'>Off <input type='radio' name='m'>Telex "
+    article = [f"{p} {q}" for p in PARAGRAPHS for q in PARAGRAPHS[:2]]
+    article += ["Người dân nói gì", "Mời bạn đọc góp ý cho dự án"]
+    fields = ("<div><textarea></textarea></div>"
+              "<div><input type='radio' name='m'>Off <input type='radio' name='m'>Telex "
               "<input type='radio' name='m'>VNI</div>"
               "<div><p>Tên của bạn (*)</p><div><input type='text'></div></div>"
               "<div><p>Phản hồi của bạn (*)</p><div><textarea></textarea></div></div>"
               "<div><p>Mã xác nhận</p><input type='text'><input type='hidden'></div>")
-    html = (f"<html><body><form action='/Default.aspx'><div><h1>Buses</h1>{body(*article)}"
-            f"<div class='x1'>{fields}</div></div></form></body></html>")
+    html = (f"<html><body><form action='/Default.aspx'><div><h1>Buses</h1>{body(*article[:-2])}"
+            f"<h2>{article[-2]}</h2><div><input type='radio' name='v'>Có</div>"
+            f"<p>{article[-1]}</p><div class='x1'>{fields}</div></div></form></body></html>")
     labels = ["Off Telex VNI", "Tên của bạn (*)", "Phản hồi của bạn (*)", "Mã xác nhận"]
     assert anchor(article + labels, parse_html(html)).lines == article
 
@@ -948,6 +957,37 @@ def test_a_pop_up_appended_to_the_page_is_not_read_when_the_article_box_name_mis
     html = _popup_page("infinite-scroll", story)
     assert "Điều 1." in generic.trafilatura_text(html, BRIDGE_URL)
     assert extract_article(html, BRIDGE_URL).text.splitlines() == story
+
+
+@pytest.mark.parametrize("variant", ["plain", "anti-copy spans", "page form"])
+def test_the_pop_up_page_reads_the_same_with_hidden_spans_or_a_page_form(variant):
+    """Hidden anti-copy spans inside the paragraphs (their tails are the visible text), or
+    an ASP.NET form around the whole page: the pop-up is still no story."""
+    story = [*BRIDGE, *(f"Đoạn {i}: {BRIDGE[i % 2]}" for i in range(4))]
+    html = _popup_page("infinite-scroll", story)
+    if variant == "anti-copy spans":
+        html = html.replace("<p>Đoạn", "<p><span style='display:none'>baophuyen.vn</span>Đoạn")
+    if variant == "page form":
+        html = html.replace("<body>", "<body><form action='/Default.aspx'>").replace(
+            "</body>", "</form></body>")
+    assert extract_article(html, BRIDGE_URL).text.splitlines() == story
+
+
+def test_an_article_hidden_apart_from_a_logo_h1_is_no_pop_up():
+    """The <h1> is the site's logo in the header, the headline an <h2> in the article's
+    column, and the body hidden until a script shows it: the column is a top-level block
+    apart from the <h1>'s, yet the reading without hidden elements (the paper's "about"
+    box) does not stand under a headline: trafilatura's reading stands."""
+    about = "".join(f"<p>Phần {i}: báo Phú Yên là cơ quan ngôn luận của tỉnh, phát hành hằng "
+                    f"ngày, có mặt ở mọi xã, phường và được bạn đọc tin cậy.</p>" for i in range(6))
+    story = "".join(f"<p>{p}</p>" for p in BRIDGE * 2)
+    html = ("<html><head><title>Khánh thành cầu Hùng Vương mới</title></head><body>"
+            "<div class='header'><h1 class='logo'><a href='/'>Báo Phú Yên</a></h1></div>"
+            "<div class='main'><div class='col'><h2>Khánh thành cầu Hùng Vương mới</h2><div><div>"
+            f"<div class='detail-content' style='display:none'>{story}</div></div></div></div></div>"
+            f"<div class='footer-about'>{about}</div></body></html>")
+    assert BRIDGE[0] in generic.trafilatura_text(html, BRIDGE_URL)
+    assert BRIDGE[0] in extract_article(html, BRIDGE_URL).text
 
 
 def test_an_article_hidden_in_its_headlines_column_is_no_pop_up():

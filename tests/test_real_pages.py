@@ -195,8 +195,9 @@ def test_captions_in_image_tables_and_italic_lines_leave_the_text():
 
 def test_a_line_set_under_a_photo_in_its_paragraph_is_a_caption_but_a_paragraph_is_not():
     """"<p><img><br>caption</p>": an editor's photo and caption in one paragraph, no figure
-    markup (two CMSs of the dev set). Text before the photo, or a long paragraph after it,
-    stays in the body."""
+    markup (two CMSs of the dev set). Text before the photo (a comment between them too),
+    a long paragraph or sentences after it, or text under an embedded video, stay in the
+    body."""
     caption = "Nhân viên y tế chăm sóc bệnh nhân. (Ảnh: Minh Quyết/TTXVN)"
     body = (f"<p>{PARA}</p><p class='note'><img src='a.jpg'><br> {caption}</p>"
             f"<p><img src='b.jpg'><br><span style='color:#595959'>Các bị cáo tại tòa</span></p>")
@@ -205,11 +206,17 @@ def test_a_line_set_under_a_photo_in_its_paragraph_is_a_caption_but_a_paragraph_
     assert article.captions == [caption, "Các bị cáo tại tòa"] and article.text == PARA
     inline = "Sáng nay, tỉnh khánh thành cây cầu mới nối hai xã ven sông."
     long = " ".join([PARA] * 4)
+    sentences = ("Phát biểu tại buổi lễ, Chủ tịch tỉnh cho biết cầu sẽ giúp vùng phát triển. "
+                 "Tỉnh sẽ đầu tư thêm hai tuyến đường. Tổng vốn khoảng 1.200 tỷ đồng.")
+    embedded = "Người dân đổ về hai bên cầu từ sáng sớm. Lễ hội kéo dài đến tối."
     body = (f"<p>{PARA}</p><p>{inline} <img src='a.jpg'><br>Cầu dài 200 m.</p>"
-            f"<p><img src='b.jpg'><br>{long}</p>")
+            f"<p><img src='b.jpg'><br>{long}</p><p><img src='c.jpg'><br>{sentences}</p>"
+            f"<p><iframe src='https://www.youtube.com/embed/x'></iframe><br>{embedded}</p>"
+            f"<p><!-- x -->{inline} <img src='d.jpg'><br>Cầu dài 300 m.</p>")
     article = extract_article(page_html(body), "https://baothu.vn/che-post1.html", SITE,
                               use_rules=False)
-    assert article.captions == [] and long in article.text and inline in article.text
+    assert article.captions == []
+    assert all(text in article.text for text in (long, inline, sentences, embedded))
 
 
 def test_generic_title_is_the_printed_h1_and_category_the_breadcrumb():

@@ -277,16 +277,32 @@ _CONTROLS = ("input", "textarea", "select")
 
 def form_labels(located) -> set:
     """Located blocks that label a form's fields (a comment box's "Tên của bạn (*)",
-    "Mã xác nhận", a row of radio buttons "Off Telex VNI VIQR"): a <label>, or a short line
-    that is no sentence and holds a field or stands right before one. Whatever the CMS
-    calls the form, a field's label is no article text."""
-    return {b for b in located if b.tag == "label" or (_short_label(b) and (
-        _has_field(b) or _has_field(_next_element(b))))}
+    "Mã xác nhận", a row of radio buttons "Off Telex VNI VIQR"): a short line that is no
+    sentence, no subheading and no byline, and holds a field or opens a row whose next
+    block is a field's own small box. Whatever the CMS calls the form, a field's label is
+    no article text."""
+    return {b for b in located if b.tag not in SUBHEADINGS and _short_label(b) and (
+        _has_field(b) or (_field_box(_next_element(b)) and _opens_its_parent(b)
+                          and not looks_like_byline(element_text(b))))}
+
+
+def _opens_its_parent(block) -> bool:
+    """Nothing printed before the block in its parent: a field's row opens with its label,
+    while an article's last line before a comment box follows the article's paragraphs."""
+    return not any(element_text(s) for s in block.itersiblings(preceding=True)
+                   if isinstance(s.tag, str))
+
+
+def _field_box(node) -> bool:
+    """The node is a field's own box: it holds a field and prints a label's words at most."""
+    return node is not None and len(element_text(node).split()) <= FORM_LABEL_MAX_WORDS \
+        and _has_field(node)
 
 
 def _short_label(block) -> bool:
     text = element_text(block)
-    return 0 < len(text.split()) <= FORM_LABEL_MAX_WORDS and not is_prose(text)
+    return (0 < len(text.split()) <= FORM_LABEL_MAX_WORDS and not is_prose(text)
+            and not text.rstrip(_CLOSING_QUOTES).endswith((".", "!", "?", "…")))
 
 
 def _has_field(node) -> bool:
@@ -294,7 +310,10 @@ def _has_field(node) -> bool:
     if node is None:
         return False
     fields = [node] if node.tag in _CONTROLS else node.iter(*_CONTROLS)
-    return any((f.get("type") or "").lower() != "hidden" for f in fields)
+    return any((f.get("type") or "").lower() not in _NOT_FILLED for f in fields)
+
+
+_NOT_FILLED = {"hidden", "submit", "button", "image", "reset"}
 
 
 def _next_element(node):
@@ -333,7 +352,7 @@ def merge(lines: list[str], located: dict[int, object], order: dict, blocks: lis
                    if h not in taken and (first < order[h] < last or h is opening)
                    and h not in link_lists and is_heading(h, container)
                    and heads_text(inside_blocks, i, taken, container)]
-        placed += closing_byline(blocks, order, last)
+        placed += closing_byline([b for b in blocks if b not in link_lists], order, last)
     return sorted(placed, key=lambda pair: pair[0])
 
 

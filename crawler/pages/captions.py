@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.pages.html_text import BLOCK_TAGS, element_text, text_key
+from crawler.pages.html_text import BLOCK_TAGS, element_lines, element_text, text_key
 
 CAPTION_MAX_WORDS = 80          # longer "captions" are paragraphs or boxes
 PARAGRAPH_MIN_WORDS = 8         # a block with this many words is a paragraph of its own
@@ -127,10 +127,11 @@ def italic_image_captions(root) -> list:
 
 
 def image_line_captions(root) -> list:
-    """Paragraphs that open with a photo and print a short text under it after a line
-    break, nothing else: "<p><img><br>caption</p>" (an editor's photo and caption set in
-    one paragraph, no figure markup). A paragraph with text before its photo, a second
-    photo or a block of its own is no such pair."""
+    """Paragraphs that open with a photo and print one short line of one sentence under it
+    after a line break, nothing else: "<p><img><br>caption</p>" (an editor's photo and
+    caption set in one paragraph, no figure markup). A paragraph with text before its
+    photo, a second photo, a block of its own, more lines or sentences, or an embedded
+    video before its text is no such pair."""
     found = []
     for block in root.iter("p", "div", "td", "center"):
         if (block.text or "").strip():
@@ -141,10 +142,28 @@ def image_line_captions(root) -> list:
                 or not _has_image(children[0]) or element_text(children[0])
                 or len(block.text_content()) > ITALIC_MAX_CHARS):
             continue
+        before = list(block)[:list(block).index(children[1])]     # comments' tails too
+        if (any((n.tail or "").strip() for n in before) or children[0].tag in _EMBEDS
+                or any(True for _ in children[0].iter(*_EMBEDS))):
+            continue                # text before the photo; a video's or post's embed
         rest = children[2:]
-        if element_text(block) and not any(c.tag in BLOCK_TAGS or _has_image(c) for c in rest):
+        text = element_text(block)
+        if (text and len(element_lines(block)) == 1 and _sentences(text) <= 1
+                and not any(c.tag in BLOCK_TAGS or _has_image(c) for c in rest)):
             found.append(block)
     return found
+
+
+_EMBEDS = ("iframe", "video")
+_CREDIT = re.compile(r"[(\[]?\s*(ảnh|nguồn|photo|video|đồ họa)\b[^()]*[)\]]?\s*$", re.I)
+_SENTENCE_BREAK = re.compile(r"[.!?…]+[\"”’)]?\s+(?=[\"“(]?[A-ZÀ-ỸĐ])")
+
+
+def _sentences(text: str) -> int:
+    """Sentences of a caption, its photo credit ("(Ảnh: TTXVN)", "Ảnh: Đức Anh") aside: a
+    line under a photo that goes on for sentences is the editor's next paragraph."""
+    text = _CREDIT.sub("", text).strip()
+    return len(_SENTENCE_BREAK.split(text)) if text else 0
 
 
 def _image_before(block) -> bool:

@@ -12,8 +12,9 @@ from crawler.pages.anchor import Anchored, anchor, is_prose, leaf_blocks, locate
 from crawler.pages.captions import names_caption
 from crawler.pages.dates import is_date_line
 from crawler.pages.embedded import embedded_body
-from crawler.pages.html_text import (SKIP_TAGS, element_lines, element_text, text_key,
-                                     word_count)
+from crawler.pages.bylines import looks_like_byline
+from crawler.pages.html_text import (BLOCK_TAGS, SKIP_TAGS, element_lines, element_text,
+                                     remove_element, text_key, word_count)
 from crawler.pages.link_lists import is_card_headline, is_card_teaser
 from crawler.pages.metadata import meta
 
@@ -62,15 +63,33 @@ def _visible(found: Anchored, tree, url: str) -> Anchored:
         return found
     shown = copy.deepcopy(tree)
     for node in [n for n in shown.iter() if isinstance(n.tag, str) and _hides(n)]:
-        if node.getparent() is not None:
-            node.getparent().remove(node)
+        remove_element(node)            # its tail is visible text
     retry = anchored(trafilatura_text(shown, url), tree, url)
     if set(retry.lines) & set(found.lines):
         return found
     if story_words(retry, url) >= RESCUE_WORDS:
-        return retry
+        return retry if _under_headline(retry, headlined) else found
     rescue = rescued(retry, tree, url, shown)
-    return rescue if rescue is not retry and not set(rescue.lines) & set(found.lines) else found
+    return rescue if (rescue is not retry and not set(rescue.lines) & set(found.lines)
+                      and _under_headline(rescue, headlined)) else found
+
+
+def _under_headline(reading: Anchored, headlined: set) -> bool:
+    """Most of the reading's located lines sit in a top-level block holding an <h1> (any
+    reading, on a page without one)."""
+    nodes = list(_line_nodes(reading).values())
+    if not headlined:
+        return True
+    return sum(_top(n) in headlined for n in nodes) * 2 > len(nodes)
+
+
+def _top(node):
+    wrappers = [a for a in (node, *node.iterancestors()) if not _page_level(a)]
+    return wrappers[-1] if wrappers else node
+
+
+def _page_level(node) -> bool:
+    return node.tag in ("html", "body", "form") or node.get("data-vnnews-form") is not None
 
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -89,7 +108,7 @@ def _in_hidden_dialog(node, headlined: set) -> bool:
     holding an <h1>): a pop-up appended to the page, not the article's column."""
     for element in (node, *node.iterancestors()):
         if _hides(element):
-            wrappers = [a for a in element.iterancestors() if a.tag not in ("html", "body", "form")]
+            wrappers = [a for a in element.iterancestors() if not _page_level(a)]
             top = wrappers[-1] if wrappers else element
             return len(wrappers) <= DIALOG_MAX_DEPTH or (bool(headlined) and top not in headlined)
     return False
@@ -383,21 +402,31 @@ def _prose_part(node):
     """The part of a box named "summary" that holds its prose: such a box may hold the
     byline, an e-mail address, the time and a share bar above the sapo. Go down while one
     child block alone prints a paragraph of sentences, the box has no text of its own, and
-    every other child that prints something is furniture: it holds a link or prints a date
-    (a dateline, "(TTXVN)", highlights or an unpunctuated first line are the sapo's)."""
+    every other child that prints something is a block of furniture above it (a dateline,
+    "(TTXVN)", highlights after it or an unpunctuated first line are the sapo's)."""
     while True:
         children = [c for c in node if isinstance(c.tag, str) and c.tag not in SKIP_TAGS]
         prose = [c for c in children if is_prose(element_text(c))]
         own_text = (node.text or "").strip() or any((c.tail or "").strip() for c in node)
-        if len(prose) != 1 or own_text or not all(
-                _furniture_beside_sapo(c) for c in children
-                if c is not prose[0] and element_text(c)):
+        others = [c for c in children if element_text(c) and (not prose or c is not prose[0])]
+        if len(prose) != 1 or own_text or prose[0].tag not in BLOCK_TAGS or not all(
+                c.tag in BLOCK_TAGS and children.index(c) < children.index(prose[0])
+                and _furniture_above_sapo(c) for c in others):
             return node
         node = prose[0]
 
 
-def _furniture_beside_sapo(node) -> bool:
-    return node.tag == "a" or node.find(".//a") is not None or is_date_line(element_text(node))
+_DATE_OR_TIME = re.compile(r"\d{1,2}[/:.-]\d{1,2}|@")
+FURNITURE_LABEL_MAX_WORDS = 3      # "Chia sẻ", "Nghe bài viết"
+
+
+def _furniture_above_sapo(node) -> bool:
+    """A block above the sapo that is the byline, a time, an e-mail or a share bar: it holds
+    a link, a date or time, an e-mail address, names only, or a label of a few words (an
+    unpunctuated first line of the sapo is longer, and no name)."""
+    text = element_text(node)
+    return (node.find(".//a") is not None or bool(_DATE_OR_TIME.search(text))
+            or looks_like_byline(text) or len(text.split()) <= FURNITURE_LABEL_MAX_WORDS)
 
 
 _NOT_LEAD_PLACES = SKIP_TAGS | {"aside", "footer"}

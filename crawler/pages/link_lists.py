@@ -301,8 +301,8 @@ def _thumbnail_before(card, block, page: str) -> bool:
             return False            # a picture after the teaser shows no card before it
         if node.tag != "a":
             continue
-        if block in node.iterancestors() or node in block.iterancestors():
-            return False
+        if node in block.iterancestors():
+            return False            # a link around the teaser
         if urldefrag((node.get("href") or "").strip()).url == page and node.find(".//img") is not None:
             return True
     return False

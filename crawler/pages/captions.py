@@ -118,7 +118,7 @@ def italic_image_captions(root) -> list:
     caption</em></p>", "<p><img></p><p><em>caption</em></p>"."""
     found = []
     for block in root.iter("p", "div"):
-        if len(block.text_content()) > ITALIC_MAX_CHARS or not _image_before(block):
+        if not _image_before(block) or len(block.text_content()) > ITALIC_MAX_CHARS:
             continue
         italic = " ".join(element_text(i) for i in block.iter("em", "i"))
         if italic and text_key(italic) == text_key(element_text(block)):

@@ -176,12 +176,13 @@ def _main_and_side(tree, page_url: str, site: Site, on_site) -> tuple[list[str],
     lists = _list_holders(found)
     labelled = _side_check(found, lists)
     side = _unless_column_named_side(found, labelled, lists)
-    main, _ = _main_list(tree, found, side)
-    if side is not labelled:        # the column's stories join the list, none leaves it
-        before, chosen = _main_list(tree, found, labelled)
-        if chosen:                  # (not the every-link fallback of a page of side blocks)
-            in_main = set(main)
-            main += [url for url in before if url not in in_main]
+    main = _main_list(tree, found, side)
+    if side is not labelled:
+        # The column's stories come first, and no link leaves the list: a harvest stops
+        # walking a section once its main list is all known, so a link the class words
+        # put there (even their every-link reading of a page of side blocks) stays.
+        in_main = set(main)
+        main += [url for url in _main_list(tree, found, labelled) if url not in in_main]
     in_main, usual = set(main), _usual_id_digits(main)
     others = dict.fromkeys(url for a, url in found
                            if url not in in_main and not in_navigation(a)
@@ -189,15 +190,14 @@ def _main_and_side(tree, page_url: str, site: Site, on_site) -> tuple[list[str],
     return main, list(others)
 
 
-def _main_list(tree, found: list, side) -> tuple[list[str], bool]:
-    """The main list's URLs as the side check `side` reads the page, and whether any link
-    stood outside the side blocks (else the list is every link: better all than none)."""
+def _main_list(tree, found: list, side) -> list[str]:
+    """The main list's URLs as the side check `side` reads the page."""
     kept = [(a, url) for a, url in found if not side(a)]
     kept = _with_boxes_beside_lead(found, kept, side)
     kept = _before_list_end(tree, kept)
     # A page whose every link sits in a "side" block (odd markup): better all than none.
     by_labels = list(dict.fromkeys(url for _, url in (kept or found)))
-    return _checked_by_cards(_before_list_end(tree, found), by_labels, side), bool(kept)
+    return _checked_by_cards(_before_list_end(tree, found), by_labels, side)
 
 
 _DIGIT_RUN = re.compile(r"\d+")

@@ -27,7 +27,8 @@ def test_scrambled_pages_keep_their_text_dates_sections_and_main_lists(capsys):
     last = capsys.readouterr().out.strip().splitlines()[-1]
     figures = dict(part.split("=") for part in last.split()[1:])
     assert int(figures["pages"]) >= 25 and int(figures["listings"]) >= 40
-    assert float(figures["scrambled_f1"]) >= 0.97
+    assert float(figures["scrambled_f1"]) >= 0.975      # 0.972 -> 0.980 (eighth session)
+    assert float(figures["scrambled_min"]) >= 0.7       # 0.492 -> 0.772: a box's lead card
     assert float(figures["scrambled_when"]) >= 0.9
     assert float(figures["scrambled_category"]) >= 0.8
     assert float(figures["scrambled_links_recall_min"]) >= 0.95
@@ -36,7 +37,8 @@ def test_scrambled_pages_keep_their_text_dates_sections_and_main_lists(capsys):
     # 0.959 and 3 after (one page's standfirst-only first reading: the second reading adds
     # its body but not twice its words, and a second reading that merely extends the first
     # was refused: it padded short articles with the boxes trafilatura had dropped)
-    assert int(figures["misnamed"]) >= 150 and float(figures["misnamed_f1"]) >= 0.95
+    # 0.968 -> 0.984 (eighth session: a pop-up appended to the page is no story)
+    assert int(figures["misnamed"]) >= 150 and float(figures["misnamed_f1"]) >= 0.975
     # 0 after the second reading was also taken when it goes on from the first (seventh
     # session): none may fall below trafilatura again
     assert int(figures["misnamed_below_traf"]) == 0

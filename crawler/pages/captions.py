@@ -142,7 +142,8 @@ def image_line_captions(root) -> list:
                 or not _has_image(children[0]) or element_text(children[0])
                 or len(block.text_content()) > ITALIC_MAX_CHARS):
             continue
-        before = list(block)[:list(block).index(children[1])]     # comments' tails too
+        nodes = list(block)
+        before = nodes[:nodes.index(children[1])]     # comments' tails too
         if (any((n.tail or "").strip() for n in before) or children[0].tag in _EMBEDS
                 or any(True for _ in children[0].iter(*_EMBEDS))):
             continue                # text before the photo; a video's or post's embed

@@ -84,6 +84,7 @@ def _under_headline(reading: Anchored, headlined: set) -> bool:
 
 
 def _top(node):
+    """The node's top-level block: its outermost ancestor below the page level (or itself)."""
     wrappers = [a for a in (node, *node.iterancestors()) if not _page_level(a)]
     return wrappers[-1] if wrappers else node
 
@@ -109,8 +110,8 @@ def _in_hidden_dialog(node, headlined: set) -> bool:
     for element in (node, *node.iterancestors()):
         if _hides(element):
             wrappers = [a for a in element.iterancestors() if not _page_level(a)]
-            top = wrappers[-1] if wrappers else element
-            return len(wrappers) <= DIALOG_MAX_DEPTH or (bool(headlined) and top not in headlined)
+            return len(wrappers) <= DIALOG_MAX_DEPTH or (
+                bool(headlined) and _top(element) not in headlined)
     return False
 
 
@@ -430,16 +431,13 @@ def _furniture_above_sapo(node) -> bool:
 
 
 _NOT_LEAD_PLACES = SKIP_TAGS | {"aside", "footer"}
-_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
 def _out_of_the_page(node) -> bool:
     """In a form, a side box, the footer or the page's banner, or hidden: a newsletter
     box's or a sign-in dialog's "description" is no standfirst."""
     chain = (node, *node.iterancestors())
-    return any(a.tag in _NOT_LEAD_PLACES or a.get("hidden") is not None
-               or _HIDDEN.search(a.get("style") or "") or _page_banner(a, chain)
-               for a in chain)
+    return any(a.tag in _NOT_LEAD_PLACES or _hides(a) or _page_banner(a, chain) for a in chain)
 
 
 def _page_banner(node, chain) -> bool:

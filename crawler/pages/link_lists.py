@@ -193,7 +193,7 @@ def _lead_of_box(box, block, page_url: str | None, sizes: dict) -> bool:
         return False                # text between the rows: no list of headlines alone
     after = [child for child in rest[1:] if element_text(child)]
     rows = [child for child in after if _headline_row(child, page_url, sizes)]
-    return len(rows) >= BOX_LIST_MIN and all(_mostly_links(child) for child in after)
+    return len(rows) >= BOX_LIST_MIN and all(_mostly_link(child) for child in after)
 
 
 def _headline_row(node, page_url: str | None, sizes: dict) -> bool:
@@ -272,17 +272,12 @@ def _link_block_before(card, block, page: str):
     return None
 
 
-def _mostly_links(node) -> bool:
-    """The node's text is mostly the text of its links."""
-    text = element_text(node)
-    linked = sum(len(element_text(a)) for a in node.iter("a"))
-    return bool(text) and linked >= LINK_ROW_SHARE * len(text)
-
-
-def _mostly_link(node, page: str) -> bool:
+def _mostly_link(node, page: str | None = None) -> bool:
+    """The node's text is mostly (LINK_ROW_SHARE) the text of its links to `page` (of any
+    links, without one)."""
     text = element_text(node)
     linked = sum(len(element_text(a)) for a in node.iter("a")
-                 if urldefrag((a.get("href") or "").strip()).url == page)
+                 if page is None or urldefrag((a.get("href") or "").strip()).url == page)
     return bool(text) and linked >= LINK_ROW_SHARE * len(text)
 
 

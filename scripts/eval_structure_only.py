@@ -11,7 +11,8 @@ scrambled_min=<f> scrambled_when=<share> scrambled_category=<share> listings=<n>
 scrambled_links_recall_mean=<r> scrambled_links_recall_min=<r> misnamed=<n> misnamed_f1=<f>
 misnamed_traf=<f> misnamed_min=<f> misnamed_below_traf=<n> misnamed_links_recall_mean=<r>
 misnamed_links_below_095=<n> misnamed_links_main_recall_mean=<r>
-misnamed_links_main_below_095=<n>`: the share of scrambled pages
+misnamed_links_main_below_095=<n> oldmarkup=<n> oldmarkup_f1=<f> oldmarkup_traf=<f>
+oldmarkup_min=<f> oldmarkup_below_traf=<n>`: the share of scrambled pages
 whose `published_at` (to the minute) and category match gold, and the main-list recall of every
 tuned listing page scrambled alike. `misnamed_*`: each tuned article with its article box
 named, in turn, with each of MISNAMES (words trafilatura deletes a block for, unread), our
@@ -19,7 +20,10 @@ F1 and trafilatura's over all those pages, our lowest, and how many we score mor
 below trafilatura. `misnamed_links_*`: each tuned listing with the element holding its main
 list named "sidebar": the mean main-list recall and how many pages fall below 0.95, over
 every link the spider asks for, then over the main part alone (side boxes' links left out:
-is the list still ranked first?).
+is the list still ranked first?). `oldmarkup_*`: each tuned article as an older CMS would
+print it (OLD_MARKUP: paragraphs set apart with <br><br> in their parent instead of <p>, or
+<div> paragraphs and no HTML5 sectioning tags; each also with its names scrambled), ours and
+trafilatura's F1.
 """
 from __future__ import annotations
 
@@ -87,6 +91,7 @@ def main(argv=None) -> int:
         print(f"{page.name:32} {served:9.3f} {ours.f1:9.3f} {traf:9.3f}")
     misnamed = [misnamed_scores(page) for page in pages]
     misnamed = [pair for scores in misnamed for pair in scores]
+    old = [old_markup_scores(page, change) for page in pages for change in OLD_MARKUP.values()]
     mean = [sum(column) / len(rows) for column in zip(*rows)]
     when, category = (sum(column) / len(fields) for column in zip(*fields))
     recalls = [s.recall for s in listing_scores()]
@@ -105,7 +110,11 @@ def main(argv=None) -> int:
           f"misnamed_links_recall_mean={_mean(side_named):.3f} "
           f"misnamed_links_below_095={sum(1 for r in side_named if r < 0.95)} "
           f"misnamed_links_main_recall_mean={_mean(named_main):.3f} "
-          f"misnamed_links_main_below_095={sum(1 for r in named_main if r < 0.95)}")
+          f"misnamed_links_main_below_095={sum(1 for r in named_main if r < 0.95)} "
+          f"oldmarkup={len(old)} oldmarkup_f1={_mean(p[0] for p in old):.3f} "
+          f"oldmarkup_traf={_mean(p[1] for p in old):.3f} "
+          f"oldmarkup_min={min((p[0] for p in old), default=float('nan')):.3f} "
+          f"oldmarkup_below_traf={sum(1 for ours, traf in old if ours < traf - 0.02)}")
     return 0
 
 
@@ -139,6 +148,39 @@ def misnamed_scores(page) -> list[tuple[float, float]]:
         scores.append(tuple(ev.score(ev.extract(page, extractor, html=renamed), page.gold).f1
                             for extractor in ("generic", "trafilatura")))
     return scores
+
+
+_HTML5_SECTIONS = ("article", "section", "main", "aside", "nav", "header", "footer", "figure",
+                   "figcaption", "time")
+
+
+def retagged(html: str, tags: tuple[str, ...]) -> str:
+    """Every element of these tags made a <div> (attributes kept)."""
+    opening = re.compile(r"<(/?)(%s)\b" % "|".join(tags), re.I)
+    return opening.sub(lambda match: f"<{match[1]}div", html)
+
+
+def paragraphs_as_breaks(html: str) -> str:
+    """No <p>: each paragraph's text followed by <br><br> in the parent block."""
+    return re.sub(r"</p\s*>", "<br><br>", re.sub(r"<p\b[^>]*>", "", html, flags=re.I), flags=re.I)
+
+
+def divs(html: str) -> str:
+    return retagged(html, _HTML5_SECTIONS + ("p",))
+
+
+# How older CMSs print a story (many provincial papers still run one), with the page's own
+# class and id names and with names that say nothing.
+OLD_MARKUP = {"breaks": paragraphs_as_breaks, "divs": divs,
+              "breaks, scrambled": lambda html: scramble(paragraphs_as_breaks(html)),
+              "divs, scrambled": lambda html: scramble(divs(html))}
+
+
+def old_markup_scores(page, change) -> tuple[float, float]:
+    """(our F1, trafilatura's F1) on the page printed the older way."""
+    html = change(page.html())
+    return tuple(ev.score(ev.extract(page, extractor, html=html), page.gold).f1
+                 for extractor in ("generic", "trafilatura"))
 
 
 def listing_scores(change=None) -> list:

@@ -1100,3 +1100,242 @@ def test_paragraphs_sharing_their_opening_are_located_in_one_pass(monkeypatch):
     assert [anchor.element_text(located[n]) for n in range(len(lines))] == lines
     assert len(calls) <= 2 * len(lines)
 
+
+
+# -- older CMSs: a story printed as loose text in one block --------------------------------
+SECTIONED = [
+    "Nhà cửa, quần áo của bạn luôn được giữ gìn sạch sẽ, nhưng có thể bạn chưa ý thức được "
+    "rằng nhiều đồ dùng hằng ngày trong nhà cũng chứa những chất độc hại cho sức khỏe.",
+    "PHÒNG NGỦ",
+    "Trong phòng ngủ thường có bàn trang điểm và trên đó bày không ít đồ mỹ phẩm, nhiều loại "
+    "có chứa chất bảo quản có thể gây kích ứng cho mắt và da của người dùng lâu ngày.",
+    "Quần áo làm từ vải có ni-lông cũng giải phóng những chất nhựa khi được là ủi ở nhiệt độ "
+    "cao, vì vậy nên để phòng thông thoáng và giặt sạch quần áo mới trước khi mặc lần đầu.",
+    "NHÀ BẾP",
+    "Trong nhà bếp thường có không ít các chất tẩy rửa mạnh, nên đeo găng tay khi rửa bát và "
+    "cất các chai lọ ở nơi trẻ nhỏ không với tới được để phòng tránh những tai nạn đáng tiếc.",
+]
+
+
+def _loose_story(caption: str = "Ảnh minh họa. Nguồn internet") -> str:
+    """The story as one block's loose text, paragraphs set apart with <br><br>, a photo
+    table after the first paragraph (so the block is no leaf) and a quote box at the end;
+    the sapo printed in a column beside it too, one trafilatura skips for its name
+    (baophuyen's layout, with <br> for <p>)."""
+    spans = "".join(f"<span>{p}</span><br><br>" for p in SECTIONED[1:])
+    return ("<html><head><title>Chất độc hại trong nhà</title></head><body>"
+            "<div class='menu'><a href='/'>Trang chủ</a> <a href='/suc-khoe'>Sức khỏe</a></div>"
+            "<h1>Những chất độc hại ẩn trong nhà bạn</h1><div><div><div class='content-reply'>"
+            f"{SECTIONED[0]}<br><br></div></div><div><div>"
+            f"<b>{SECTIONED[0]}</b><br><br>"
+            "<table><tr><td><img src='/a.jpg'></td></tr>"
+            f"<tr><td><span>{caption}</span><br><br></td></tr></table>{spans}"
+            "<table><tr><td><strong>Ý kiến chuyên gia</strong><br><br>“Nên mở cửa sổ cho "
+            "phòng thông thoáng mỗi ngày, nhất là sau khi sơn sửa nhà cửa hay mua đồ gỗ mới.”"
+            "<br><br></td></tr></table>Theo Sức khỏe &amp; Đời sống</div></div></div>"
+            "<div class='footer'>Liên kết website: <a href='https://a.vn'>Báo A</a></div>"
+            "</body></html>")
+
+
+def test_a_story_printed_as_loose_text_beside_a_photo_table_keeps_every_paragraph():
+    """Older CMSs print a whole story in one element: text runs set apart with <br><br>
+    around a photo table. trafilatura reads every paragraph; none may be lost to anchoring
+    (it once kept the first line only: no block held the rest)."""
+    article = extract_article(_loose_story(), "https://baoa.vn/suc-khoe/chat-doc-12345.html")
+    lines = article.text.splitlines()
+    for paragraph in SECTIONED[1:]:
+        assert paragraph in lines
+    assert any("Nên mở cửa sổ" in line for line in lines)   # the box after the text stays
+    assert "Trang chủ" not in article.text and "Liên kết website" not in article.text
+
+
+def test_loose_text_becomes_paragraphs_and_prints_the_same_lines():
+    from lxml import etree
+
+    from crawler.pages.html_text import LOOSE_TEXT, element_lines, paragraphs_of_loose_text
+    tree = parse_html("<html><body><div>Lead <b>bold</b> more<br><br><table><tr><td>cap</td>"
+                      "</tr></table><span>Two</span><br>three<h2>Sub</h2>end"
+                      "<li class='share'><a href='#'>Share</a><ul><li>Digg</li></ul></li>"
+                      "</div></body></html>")
+    before = element_lines(tree.find("body"))
+    paragraphs_of_loose_text(tree)
+    assert element_lines(tree.find("body")) == before
+    made = [etree.tostring(p, encoding=str, method="html", with_tail=False)
+            for p in tree.iter("p")]
+    assert [p.get(LOOSE_TEXT) for p in tree.iter("p")] == ["", "", ""]
+    assert made[0].startswith("<p") and "Lead <b>bold</b> more<br><br></p>" in made[0]
+    assert "<span>Two</span><br>three</p>" in made[1] and made[2].endswith(">end</p>")
+    assert "Share" not in "".join(made)          # a lone link is no paragraph
+
+
+
+def _cards(n: int) -> str:
+    return "".join(
+        f"<div><a href='/tin/{k}-12345{k}.html'><img src='/t{k}.jpg'></a><h3><a href='/tin/"
+        f"{k}-12345{k}.html'>Tin khác số {k} về giao thông</a></h3><div>Một bài khác kể chuyện "
+        f"xe buýt của thành phố số {k}, với đủ câu chữ để đọc như một đoạn văn trọn vẹn.</div>"
+        "</div>" for k in range(n))
+
+
+def test_a_prose_reading_takes_the_story_of_unnamed_div_paragraphs_not_the_teasers():
+    """When neither trafilatura reading finds the story (a page of unnamed <div> paragraphs
+    whose class names say nothing), the element whose child blocks print the most words of
+    sentences is read; other stories' teasers never count, and a page of cards alone
+    gives no reading."""
+    story = "".join(f"<div>{p}</div>" for p in PARAGRAPHS * 2)
+    page = ("<html><body><div class='n1'><h1>Council extends evening buses</h1>"
+            f"<div class='n2'>{story}</div></div><div class='n3'>{_cards(4)}</div>"
+            "</body></html>")
+    url = "https://example.com/2009/11/02/buses-98765.html"
+    tree = parse_html(page)
+    reading = generic.prose_reading(tree, url)
+    assert reading is not None and reading.lines == PARAGRAPHS * 2
+    listing = parse_html(f"<html><body><h1>Giao thông</h1>{_cards(8)}</body></html>")
+    assert generic.prose_reading(listing, "https://example.com/giao-thong") is None
+
+
+def test_highlights_above_the_story_stay_with_it():
+    """Unlinked points of a story's highlights, a sentence's length each, printed between
+    the headline and the element holding the story, are the story's (trafilatura keeps
+    them), printed as the page prints them (no list dash)."""
+    points = ["Judicial commission will inspect a boat allegedly used in the harbour attack",
+              "The commission would also record the statement of a witness during its visit"]
+    page = ("<html><head><title>Commission to inspect boat</title></head><body>"
+            "<div class='main'><h1>Commission to inspect boat</h1><section class='highlight'>"
+            "<span><h4>Highlights</h4><span><ul>" + "".join(f"<li>{p}</li>" for p in points)
+            + "</ul></span></span></section><div class='article_content'><div class='Normal'>"
+            f"{PARAGRAPHS[0]}<br><br>{PARAGRAPHS[1]}<br><br><div class='ad'></div>"
+            f"{PARAGRAPHS[2]}<br><br>{PARAGRAPHS[0]}</div></div></div></body></html>")
+    lines = extract_article(page, "https://example.com/2016/09/28/boat-54562797.cms").text
+    assert lines.splitlines()[:2] == points
+    for paragraph in PARAGRAPHS:
+        assert paragraph in lines.splitlines()
+
+
+def test_a_block_of_many_br_lines_is_read_once_not_once_per_line(monkeypatch):
+    """A story printed as one <p> of hundreds of <br> lines: anchoring reads the block's
+    text a fixed number of times, not once per line (it once took 44 s of CPU for 1,000
+    lines, enough to stall a crawl on one page)."""
+    from crawler.pages import anchor
+    sentences = [f"Đây là câu số {i} của bài báo về tỉnh Phú Yên, dài đủ để đọc như một "
+                 "đoạn văn xuôi." for i in range(300)]
+    page = ("<html><body><h1>Tin tỉnh Phú Yên hôm nay</h1><div><p>" + "<br>".join(sentences)
+            + "</p></div></body></html>")
+    tree = parse_html(page)
+    big = next(tree.iter("p"))
+    reads = []
+    real = anchor.element_text
+    monkeypatch.setattr(anchor, "element_text",
+                        lambda node: reads.append(node is big) or real(node))
+    found = anchor.anchor(sentences, tree, page_url="https://baoa.vn/tin-1.html")
+    assert found.lines == sentences
+    assert sum(reads) <= 10
+
+
+def _older_cms_story(after: str) -> str:
+    """A story as loose text around a photo table, then `after` in the same block."""
+    text = "<br><br>".join(SECTIONED[1:] * 2)
+    return ("<html><head><title>Chất độc hại trong nhà</title></head><body>"
+            "<h1>Những chất độc hại ẩn trong nhà bạn</h1><div>"
+            f"{SECTIONED[0]}<br><br><table><tr><td><img src='/a.jpg'></td></tr></table>"
+            f"{text}<br><br>{after}</div></body></html>")
+
+
+def test_related_story_links_set_under_the_story_in_its_paragraph_go():
+    """An older CMS sets the related stories as ">> Headline" links, one per <br> line, in
+    the block printing the story: each line that is all one link to another page goes (as
+    a list of links does); the story's lines and its byline stay."""
+    related = "".join(f"<a href='/pages/2012/tin-{k}.aspx'>&gt;&gt; Tin liên quan số {k} về "
+                      "chất độc hại</a><br>\n" for k in range(4))
+    article = extract_article(_older_cms_story(f"<em>Tin, ảnh</em>: Vũ Phương Thảo<br><br>\n"
+                                               f"{related}"),
+                              "https://baoa.vn/pages/2012/chat-doc.aspx")
+    assert "Tin liên quan số" not in article.text
+    assert SECTIONED[-1] in article.text.splitlines()
+    assert "Vũ Phương Thảo" in article.text
+
+
+_HEADLINES = ["Giá xăng giảm mạnh từ chiều nay theo quyết định mới",
+              "Hà Nội mở thêm tuyến xe buýt nhanh nối sân bay",
+              "Tỉnh Phú Yên đón đoàn khách quốc tế đầu tiên năm nay",
+              "Mưa lớn kéo dài gây ngập nhiều tuyến đường nội thành"]
+_LINK_LIST = "<ul>" + "".join(f"<li><a href='/tin/{k}-11{k}.html'>{h}</a></li>"
+                              for k, h in enumerate(_HEADLINES)) + "</ul>"
+
+
+@pytest.mark.parametrize("story_in_paragraphs", [True, False])
+def test_a_closing_byline_above_a_list_of_links_stays_the_authors(story_in_paragraphs):
+    """A line of names printed as loose text just above a list of links is the story's
+    byline, not the list's title; a list's title there ("TIN KHÁC", capitalised like a
+    name) goes, whether the story is in <p>s or printed as loose text with it."""
+    def page(line: str) -> str:
+        if not story_in_paragraphs:
+            return _older_cms_story(f"{line}{_LINK_LIST}")
+        return ("<html><head><title>Chất độc hại trong nhà</title></head><body><h1>Những "
+                "chất độc hại ẩn trong nhà bạn</h1><div>" + body(*SECTIONED[:1], *SECTIONED[2:])
+                + f"{line}{_LINK_LIST}</div></body></html>")
+    url = "https://baoa.vn/suc-khoe/chat-doc-12345.html"
+    signed = extract_article(page("Minh Anh"), url)
+    assert signed.author == "Minh Anh" and "Giá xăng" not in signed.text
+    titled = extract_article(page("TIN KHÁC"), url)
+    assert "TIN KHÁC" not in titled.text and titled.author is None
+    assert titled.text.splitlines()[-1] == SECTIONED[-1]
+
+
+def test_lines_of_one_block_keep_their_order_around_a_piece_not_located():
+    """Pieces trafilatura breaks a paragraph into at its links, not located themselves,
+    stay between the lines of the block around them (they once sorted behind them)."""
+    from crawler.pages import anchor
+    tree = parse_html("<html><body><div><p>First line of the block.<br>a link piece<br>"
+                      "Third line of the block.</p><p>Next block.</p></div></body></html>")
+    first, second = tree.iter("p")
+    lines = ["First line of the block.", "a link piece", "Third line of the block.",
+             "Next block."]
+    order = {node: i for i, node in enumerate(tree.find("body").iter())}
+    placed = anchor.merge(lines, {0: first, 2: first, 3: second}, order,
+                          anchor.leaf_blocks(tree))
+    assert [line for _, line in placed] == lines
+
+
+def test_the_described_lead_is_the_first_line_of_a_block_printing_the_story():
+    """The meta description matches the first line of a block that prints the sapo and the
+    story one line each: the lead is that line, not the block's lines run together (they
+    were printed twice: in the lead and in the body)."""
+    sapo = SECTIONED[0]
+    page = (f"<html><head><title>Chất độc hại</title><meta name='description' "
+            f"content='{sapo}'></head><body><h1>Những chất độc hại ẩn trong nhà bạn</h1>"
+            f"<div><table><tr><td><img src='/a.jpg'></td></tr></table>{sapo}<br><br>"
+            f"{SECTIONED[2]}<br><br>{SECTIONED[3]}</div></body></html>")
+    article = extract_article(page, "https://baoa.vn/suc-khoe/chat-doc-12345.html")
+    assert article.lead == sapo
+    assert article.text.count(SECTIONED[2]) == 1
+
+
+def test_a_caption_span_right_after_a_photo_block_stays_a_caption_in_loose_text():
+    """`<div><img></div><span class="caption">...</span><br><br>story...`: once the loose
+    text is made a paragraph, the span still follows the photo: it is a caption."""
+    caption = "Trẻ nhỏ dễ bị ngộ độc vì các chai lọ để ở tầm với"
+    page = ("<html><head><title>Chất độc hại</title></head><body><h1>Những chất độc hại ẩn "
+            f"trong nhà bạn</h1><div>{SECTIONED[0]}<br><br><div><img src='/a.jpg'></div>"
+            f"<span class='caption'>{caption}</span><br><br>{SECTIONED[2]}<br><br>"
+            f"{SECTIONED[3]}</div></body></html>")
+    article = extract_article(page, "https://baoa.vn/suc-khoe/chat-doc-12345.html")
+    assert article.captions == [caption]
+    assert caption not in article.text.splitlines()
+    assert SECTIONED[3] in article.text.splitlines()
+
+
+def test_a_story_wrapped_in_font_around_its_photo_tables_keeps_every_paragraph():
+    """Old editors wrap a whole story in <font> (or <span>): an inline element holding
+    the photo tables and the loose text. Its runs are paragraphs as a <div>'s are."""
+    spans = "".join(f"<span>{p}</span><br><br>" for p in SECTIONED[1:])
+    page = ("<html><head><title>Chất độc hại trong nhà</title></head><body>"
+            "<h1>Những chất độc hại ẩn trong nhà bạn</h1><div><div class='content-reply'>"
+            f"{SECTIONED[0]}<br><br></div><div><font face='Arial'>"
+            f"<b>{SECTIONED[0]}</b><br><br><table><tr><td><img src='/a.jpg'></td></tr>"
+            "<tr><td>Ảnh minh họa</td></tr></table>"
+            f"{spans}<table><tr><td><img src='/b.jpg'></td></tr></table>Theo Sức khỏe"
+            "</font></div></div></body></html>")
+    lines = extract_article(page, "https://baoa.vn/suc-khoe/chat-doc-12345.html").text
+    for paragraph in SECTIONED[1:]:
+        assert paragraph in lines.splitlines()

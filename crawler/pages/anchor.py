@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from os.path import commonprefix
 
 from crawler.pages.bylines import looks_like_byline
-from crawler.pages.html_text import (BLOCK_TAGS, SKIP_TAGS, SUBHEADINGS, element_text,
-                                     text_key)
-from crawler.pages.link_lists import card_lists, in_link_list, is_card_teaser
+from crawler.pages.html_text import (BLOCK_TAGS, LOOSE_TEXT, SKIP_TAGS, SUBHEADINGS,
+                                     element_lines, element_text, text_key)
+from crawler.pages.link_lists import (card_lists, in_link_list, is_card_teaser,
+                                      other_story_link_keys)
 
 CONTAINER_SHARE = 0.8        # the container holds this share of the located text
 PREFIX_CHARS = 15            # a line and a block sharing this many key chars are one...
@@ -68,13 +69,17 @@ def anchor(lines: list[str], tree, known: dict[int, object] | None = None,
     order = {node: i for i, node in enumerate(container.iter())}
     navigation = navigation_keys(tree) if len(located) < len(lines) else set()
     cards = card_lists(container)
-    skipped = (link_list_blocks(blocks, order, container, cards) | rating_blocks(located.values())
-               | form_labels(located.values()))
+    located_blocks = set(located.values())   # a <br> block prints many lines: look once
+    listed, before_lists = link_list_blocks(blocks, order, container, cards)
+    skipped = listed | rating_blocks(located_blocks) | form_labels(located_blocks)
     inside = {n: b for n, b in located.items() if b in order}
     skipped |= outside_body(teaser_cards(inside, container, page_url), inside, lines, order)
     headlines = card_headlines(cards)
     skipped |= cards                      # a table row the caller located may be a card
+    skipped_lines = link_lines(located, lines, page_url) | list_title_lines(
+        located, lines, before_lists)
     lines_kept = [(n, line) for n, line in enumerate(lines) if located.get(n) not in skipped
+                  and n not in skipped_lines
                   and (n in located or not _listed_elsewhere(text_key(line), navigation,
                                                              headlines))]
     located = {i: located[n] for i, (n, _) in enumerate(lines_kept) if n in located}
@@ -108,21 +113,32 @@ def _skipped(node) -> bool:
 
 def locate(lines: list[str], blocks: list) -> dict[int, object]:
     """line index -> the block printing it (same text, or same first words), page order
-    preferred: the next unused match after the previous line's block."""
+    preferred: the next unused match after the previous line's block. A block that sets
+    its paragraphs apart with <br> (`text<br><br>text`, as older CMSs print a whole story
+    in one element) prints each of them: every one is a place a line may match."""
+    places = [(block, text_key(part)) for block in blocks for part in _printed_parts(block)]
     index: dict[str, list[int]] = {}
-    keys = [text_key(element_text(block)) for block in blocks]
-    for i, key in enumerate(keys):
+    for i, (_, key) in enumerate(places):
         index.setdefault(key[:PREFIX_CHARS], []).append(i)
     located, used, last = {}, set(), -1
     for n, line in enumerate(lines):
         key = text_key(line)
         i = _next_match(index.get(key[:PREFIX_CHARS], ()), last, used,
-                        lambda c: same_start(key, keys[c]))
+                        lambda c: same_start(key, places[c][1]))
         if i is None:
             continue
-        located[n], last = blocks[i], i
+        located[n], last = places[i][0], i
         used.add(i)
     return located
+
+
+def _printed_parts(block) -> list[str]:
+    """The block's text, then, when <br> breaks it into lines, each line after the first
+    (the first is where the whole text starts)."""
+    text = element_text(block)
+    if block.find(".//br") is None:
+        return [text]
+    return [text, *element_lines(block)[1:]]
 
 
 def _next_match(candidates: list[int], last: int, used: set, matches) -> int | None:
@@ -172,11 +188,13 @@ def find_container(located: dict[int, object], lines: list[str]):
     prose is: menus (links) weigh nothing there, and addresses or keyword lists beside the
     story stay out; a list of data items as long as the prose beside it stays in. A page
     whose prose is scarce (a video page, a profile) keeps the wider element."""
-    weight, unlinked, prose_weight = {}, {}, {}
+    weight, unlinked, prose_weight, link_shares = {}, {}, {}, {}
     prose_lines = {n for n in located if is_prose(lines[n])}
     for n, block in located.items():
         size = len(lines[n])
-        own = size * (1.0 - _link_share(block))
+        if block not in link_shares:           # a <br> block prints many lines: read it once
+            link_shares[block] = _link_share(block)
+        own = size * (1.0 - link_shares[block])
         prose = size if n in prose_lines else 0
         for node in (block, *block.iterancestors()):
             weight[node] = weight.get(node, 0) + size
@@ -189,7 +207,10 @@ def find_container(located: dict[int, object], lines: list[str]):
     if len(prose_lines) >= PROSE_MIN_LINES:
         holders += [node for node, w in prose_weight.items() if w >= PROSE_SHARE * prose_total
                     and unlinked[node] >= PROSE_HOLDER_SHARE * unlinked_total]
-    return max(holders, key=lambda node: sum(1 for _ in node.iterancestors()), default=None)
+    found = max(holders, key=lambda node: sum(1 for _ in node.iterancestors()), default=None)
+    if found is not None and found.get(LOOSE_TEXT) is not None:
+        return found.getparent()       # the run of loose text stands for the block printing it
+    return found
 
 
 def _link_share(block) -> float:
@@ -229,10 +250,28 @@ def card_headlines(cards: set) -> tuple[str, ...]:
 HEADLINE_MIN_CHARS = 12
 
 
+def link_lines(located: dict[int, object], lines: list[str], page_url: str | None) -> set:
+    """Lines a <br> block prints that are all one link's text, to another page of the
+    site: the related stories an older CMS sets under the story in its paragraph (">> Headline<br>"),
+    as a list of links is in a newer one."""
+    links, sizes, found = {}, {}, set()
+    for n, block in located.items():
+        if block not in links:            # (a <br> block prints many lines: read it once)
+            links[block] = (other_story_link_keys(block, page_url, sizes), text_key(
+                element_text(block))) if block.find(".//br") is not None else None
+        if links[block] is None:
+            continue
+        keys, whole = links[block]
+        key = text_key(lines[n])
+        if key and key in keys and key != whole:
+            found.add(n)
+    return found
+
+
 def teaser_cards(located: dict[int, object], container, page_url: str | None) -> set:
     """Located blocks that are the teaser of a lone card (link_lists.is_card_teaser)."""
     sizes: dict = {}
-    return {b for b in located.values() if is_card_teaser(b, container, sizes, page_url)}
+    return {b for b in set(located.values()) if is_card_teaser(b, container, sizes, page_url)}
 
 
 def outside_body(blocks: set, located: dict[int, object], lines: list[str], order: dict) -> set:
@@ -247,15 +286,32 @@ def outside_body(blocks: set, located: dict[int, object], lines: list[str], orde
     return {b for b in blocks if not first < order[b] < last}
 
 
-def link_list_blocks(blocks: list, order: dict, container, cards: set) -> set:
+def link_list_blocks(blocks: list, order: dict, container, cards: set) -> tuple[set, set]:
     """The container's blocks that list links to other articles (crawler.pages.link_lists;
-    `cards`: its card lists' cards), and the short block just before each list (its title:
-    "Các tin khác")."""
+    `cards`: its card lists' cards), with the short block just before each list (its title:
+    "Các tin khác"); and the blocks just before a list (whose last line may title it)."""
     inside = [b for b in blocks if b in order]
     listed = {b for b in inside if in_link_list(b, cards)}
-    titles = {b for b, after in zip(inside, inside[1:]) if after in listed and b not in listed
-              and 0 < len(element_text(b).split()) <= LIST_TITLE_MAX_WORDS}
-    return listed | titles
+    before = {b for b, after in zip(inside, inside[1:]) if after in listed and b not in listed}
+    titles = {b for b in before if _list_title(element_text(b))}
+    return listed | titles, before - titles
+
+
+def _list_title(text: str) -> bool:
+    """A few words, not the story's byline above the list."""
+    return 0 < len(text.split()) <= LIST_TITLE_MAX_WORDS and not looks_like_byline(text)
+
+
+def list_title_lines(located: dict[int, object], lines: list[str], before_lists: set) -> set:
+    """Lines that are the last <br> line of a block just before a list, a title's length:
+    the list's title printed in the story's block ("...last sentence.<br><br>TIN KHÁC")."""
+    last_keys = {}
+    for block in before_lists:
+        if block.find(".//br") is not None:
+            last = element_lines(block)[-1:]
+            last_keys[block] = text_key(last[0]) if last and _list_title(last[0]) else None
+    return {n for n, block in located.items()
+            if last_keys.get(block) and text_key(lines[n]) == last_keys[block]}
 
 
 # schema.org microdata of a reader poll or counter ("(6816 bình chọn, 9/10 điểm)", "1.2k
@@ -329,6 +385,8 @@ def merge(lines: list[str], located: dict[int, object], order: dict, blocks: lis
     first_inside = min((n for n, b in located.items() if b in order), default=len(lines))
     last_inside = max((n for n, b in located.items() if b in order), default=-1)
     left = False                           # a line printed outside came after the article
+    texts, places = {}, {}                 # per block: a <br> block prints many lines
+    previous = None                        # the block of the last line placed at a block
     for n, line in enumerate(lines):
         block = located.get(n)
         if block is None and left:
@@ -336,11 +394,18 @@ def merge(lines: list[str], located: dict[int, object], order: dict, blocks: lis
                                            # came after the article's last line
         if block is not None and block not in order:
             left = 0 <= last_inside < n
-            if not (n < first_inside and opening_prose(block, line)):
+            if block not in places:
+                places[block] = prose_place(block)
+            if not (n < first_inside and places[block] and _prose_line(block, line)):
                 continue                   # printed outside the article
-            block = None                   # the article's opening: kept where it stood
-        position = order[block] if block is not None else position + 1e-3
-        placed.append((position, printed(block, line)))
+            line, block = printed(block, line, texts), None   # the opening: kept where it stood
+        if block is None or block is previous:
+            position += STEP               # where it stood: after the line before it
+        else:
+            position = order[block]
+        if block is not None:
+            previous = block
+        placed.append((position, printed(block, line, texts)))
     inside = [order[b] for b in located.values() if b in order]
     if inside:
         first, last = min(inside), max(inside)
@@ -356,6 +421,9 @@ def merge(lines: list[str], located: dict[int, object], order: dict, blocks: lis
     return sorted(placed, key=lambda pair: pair[0])
 
 
+# Lines between two elements' places: a <br> block's lines, and the pieces trafilatura
+# breaks a paragraph into at its links, keep their order (far below one element's step).
+STEP = 1e-6
 PROSE_MIN_WORDS = 10
 _SENTENCE_END = ".!?…:;"
 _CLOSING_QUOTES = "\"'”’»)]"
@@ -365,10 +433,25 @@ def opening_prose(block, line: str) -> bool:
     """A line trafilatura gives before any line of the container that reads as a paragraph
     of prose (sentences, few links, not in navigation or a figure): the standfirst or the
     opening paragraphs, printed outside the element holding most of the text (which may
-    even be a comment thread). Not demonstrably boilerplate, so it stays."""
-    if not is_prose(line) or any(a.tag in OUTSIDE_PROSE for a in block.iterancestors()):
-        return False
-    return _link_share(block) <= PROSE_LINK_SHARE
+    even be a comment thread), or a point of the story's highlights (an unlinked list item
+    of a sentence's length). Not demonstrably boilerplate, so it stays."""
+    return _prose_line(block, line) and prose_place(block)
+
+
+def _prose_line(block, line: str) -> bool:
+    return is_prose(line) or _highlight(block, line)
+
+
+def prose_place(block) -> bool:
+    """The block is where a story's prose may stand: few links, not in navigation or a
+    figure."""
+    return not any(a.tag in OUTSIDE_PROSE for a in block.iterancestors()) \
+        and _link_share(block) <= PROSE_LINK_SHARE
+
+
+def _highlight(block, line: str) -> bool:
+    return (block.tag == "li" and len(line.split()) >= PROSE_MIN_WORDS
+            and block.find(".//a") is None)
 
 
 PROSE_LINK_SHARE = 0.3
@@ -376,11 +459,18 @@ PROSE_LINK_SHARE = 0.3
 OUTSIDE_PROSE = frozenset({"nav", "aside", "footer", "form", "figure", "figcaption"})
 
 
-def printed(block, line: str) -> str:
+def printed(block, line: str, texts: dict | None = None) -> str:
     """The block's own text for a line that is all of it (trafilatura writes list items
-    as "- item"), so both extractors give the same lines."""
-    text = element_text(block) if block is not None and block.tag != "tr" else ""
-    return text if text and text_key(text) == text_key(line) else line
+    as "- item"), so both extractors give the same lines. `texts`: block -> its text and
+    key, read once per block."""
+    if block is None or block.tag == "tr":
+        return line
+    texts = {} if texts is None else texts
+    if block not in texts:
+        text = element_text(block)
+        texts[block] = text, text_key(text)
+    text, key = texts[block]
+    return text if text and key == text_key(line) else line
 
 
 def closing_byline(blocks: list, order: dict, last: int) -> list[tuple]:

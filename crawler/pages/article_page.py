@@ -15,8 +15,8 @@ from crawler.pages.bylines import author_name, is_publisher, looks_like_byline, 
 from crawler.pages.dates import (clean_printed, has_clock, is_date_line, parse_any, parse_iso,
                                  parse_printed, without_label)
 from crawler.pages.page_kind import listing_reason
-from crawler.pages.html_text import (element_lines, element_text, parse_page, remove_element,
-                                     text_key)
+from crawler.pages.html_text import (element_lines, element_text, paragraphs_of_loose_text,
+                                     parse_page, remove_element, text_key)
 from crawler.pages.metadata import (canonical_url, first_time_element, json_ld_article,
                                     json_ld_objects, ld_author, ld_breadcrumb, meta, meta_all,
                                     printed_author_texts, printed_breadcrumb, printed_date_texts,
@@ -35,6 +35,8 @@ class ArticlePage:
         self.site = site
         self.rules = site.selectors if (site and use_rules) else {}
         self.tree, self.html = parse_page(html)
+        if not self.rules:       # (a site's selectors were written for the page as served)
+            paragraphs_of_loose_text(self.tree)   # before any reading: one tree for all
 
     # -- helpers -----------------------------------------------------------------
     def select(self, key: str, root=None) -> list:

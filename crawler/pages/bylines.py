@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from crawler.pages.html_text import text_key as line_key
+from pipelines.boilerplate import BLOCK_HEADINGS
 
 _CREDIT = re.compile(r"\s*\([^()]{1,40}\)$")          # "(tổng hợp)", "(theo Reuters)"
 _LEAD_IN = re.compile(r"^(bài và ảnh|bài, ảnh|bài|theo|nhóm)\s*:?\s+", re.I)
@@ -20,13 +21,17 @@ _WHOLE_CREDIT = re.compile(r"^\([^()]{1,60}\)$")    # a signature's second line:
 _PUBLISHER_WORDS = re.compile(r"(^|\s)(báo|online|news|corp|tạp chí|đài|cổng thông tin|"
                               r"truyền hình|media|jsc)(\s|$)", re.I)
 MAX_NAME_WORDS = 5
+_LIST_TITLES = frozenset(line_key(title) for title in BLOCK_HEADINGS)
 MAX_BYLINE_CHARS = 80
 
 
 def looks_like_byline(line: str) -> bool:
-    """Names only: 1-5 capitalised words per name, a trailing "(credit)" allowed."""
+    """Names only: 1-5 capitalised words per name, a trailing "(credit)" allowed; no list's
+    title ("TIN KHÁC", "Tin Liên Quan" are capitalised like names)."""
     text = _LEAD_IN.sub("", _CREDIT.sub("", line.strip()))
     if not text or len(line) > MAX_BYLINE_CHARS or re.search(r"\d|:|[.!?;]$", text):
+        return False
+    if line_key(text) in _LIST_TITLES:
         return False
     names = [n for n in _NAME_SEP.split(text) if n]
     return bool(names) and all(_is_name(n) for n in names)

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 
-from crawler.pages.html_text import BLOCK_TAGS, element_lines, element_text, text_key
+from crawler.pages.html_text import (BLOCK_TAGS, LOOSE_TEXT, element_lines, element_text,
+                                     text_key)
 
 CAPTION_MAX_WORDS = 80          # longer "captions" are paragraphs or boxes
 PARAGRAPH_MIN_WORDS = 8         # a block with this many words is a paragraph of its own
@@ -76,10 +77,21 @@ def beside_image(node) -> bool:
     for holder in list(node.iterancestors())[:2]:
         if holder.tag == "figure" or (_has_image(holder) and _text_words(holder) <= 2 * _text_words(node) + 5):
             return True
-    previous = node.getprevious()
+    previous = _element_before(node)
     if previous is not None and _has_image(previous) and not element_text(previous):
         return True
     return _row_under_a_photo(node)
+
+
+def _element_before(node):
+    """The element right before the node; for the first of a run of loose text made a
+    paragraph (html_text.paragraphs_of_loose_text), the element before that paragraph."""
+    previous = node.getprevious()
+    parent = node.getparent()
+    if previous is None and parent is not None and parent.get(LOOSE_TEXT) is not None \
+            and not (parent.text or "").strip():
+        return parent.getprevious()
+    return previous
 
 
 def _row_under_a_photo(node) -> bool:

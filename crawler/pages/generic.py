@@ -8,13 +8,15 @@ import re
 
 import trafilatura
 
-from crawler.pages.anchor import Anchored, anchor, is_prose, leaf_blocks, locate
+from crawler.pages.anchor import (Anchored, anchor, is_prose, leaf_blocks, locate,
+                                  opening_prose)
 from crawler.pages.captions import names_caption
 from crawler.pages.dates import is_date_line
 from crawler.pages.embedded import embedded_body
 from crawler.pages.bylines import looks_like_byline
-from crawler.pages.html_text import (BLOCK_TAGS, SKIP_TAGS, element_lines, element_text,
-                                     remove_element, text_key, word_count)
+from crawler.pages.html_text import (BLOCK_TAGS, LOOSE_TEXT, SKIP_TAGS, element_lines,
+                                     element_text, paragraphs_of_loose_text, remove_element,
+                                     text_key, word_count)
 from crawler.pages.link_lists import is_card_headline, is_card_teaser
 from crawler.pages.metadata import meta
 
@@ -34,6 +36,7 @@ def body(html: str, url: str, tree=None) -> Anchored:
     text = trafilatura_text(html, url)
     if tree is None:
         return Anchored([cell for line in text.splitlines() for cell in table_row(line.strip())])
+    paragraphs_of_loose_text(tree)
     found = anchored(text, tree, url)
     if story_words(found, url) >= RESCUE_WORDS:
         return _visible(found, tree, url)
@@ -152,17 +155,53 @@ def rescued(found: Anchored, tree, url: str, page=None) -> Anchored:
     sentences reach RESCUE_WORDS words and its sentences, teasers or not, RESCUE_GAIN times
     the first's, or when it goes on from the first (_goes_on): what calls it is the first
     reading's want of its own sentences, what takes it is plainly more prose or the rest of
-    the first reading's own box, so an article whose sections head with links (its
-    sentences read as teasers) is not traded for a shorter author bio. `page`: the tree to
+    the first reading's own box, or more prose where the first reading was nothing but
+    other stories' teasers, so an article whose sections head with links (its sentences
+    read as teasers) is not traded for a shorter author bio. `page`: the tree to
     read, when not `tree` itself (the page without its hidden dialogs, see _visible)."""
     retry = anchored(trafilatura_text(_nameless(tree if page is None else page), url), tree, url)
-    if story_words(retry, url) < RESCUE_WORDS:
-        return found
-    gained, had = prose_words(retry.lines), prose_words(found.lines)
-    if gained >= RESCUE_GAIN * had or _goes_on(found, retry) or (
-            gained > had and _standfirst_before(found, retry, tree)):
+    if _better(found, retry, tree, url):
         return retry
+    if page is None and story_words(found, url) == 0:
+        # Nothing of the story's own in either reading: what the page's blocks print.
+        retry = prose_reading(tree, url)
+        if retry is not None and _better(found, retry, tree, url):
+            return retry
     return found
+
+
+def _better(found: Anchored, retry: Anchored, tree, url: str) -> bool:
+    """The second reading has RESCUE_WORDS words of its own sentences, and plainly more
+    prose than the first, or goes on from it (see rescued)."""
+    if story_words(retry, url) < RESCUE_WORDS:
+        return False
+    gained, had = prose_words(retry.lines), prose_words(found.lines)
+    return gained >= RESCUE_GAIN * had or _goes_on(found, retry) or (gained > had and (
+        _standfirst_before(found, retry, tree) or story_words(found, url) == 0))
+
+
+def prose_reading(tree, url: str) -> Anchored | None:
+    """The page read without trafilatura, for when neither of its readings finds a word of
+    the story's own (both may take a box of other stories' teasers for it on a page of
+    unnamed <div> paragraphs): the element whose own child blocks print the most words of sentences,
+    not in navigation, a figure or a side box, not other stories' teasers, under the
+    page's headline; its lines anchored like trafilatura's."""
+    body = tree.find("body")
+    body = tree if body is None else body
+    words: dict = {}
+    sizes: dict = {}
+    for block in leaf_blocks(tree):
+        text = element_text(block)
+        if not is_prose(text) or not opening_prose(block, text) \
+                or is_card_teaser(block, body, sizes, url):
+            continue
+        parent = block.getparent()
+        words[parent] = words.get(parent, 0) + len(text.split())
+    holder = max(words, key=words.get, default=None)
+    if holder is None or words[holder] < RESCUE_WORDS:
+        return None
+    reading = anchor(element_lines(holder), tree, page_url=url)
+    return reading if _under_headline(reading, set(_headline_holders(tree))) else None
 
 
 def _standfirst_before(first: Anchored, retry: Anchored, tree) -> bool:
@@ -408,7 +447,8 @@ def _prose_part(node):
     while True:
         children = [c for c in node if isinstance(c.tag, str) and c.tag not in SKIP_TAGS]
         prose = [c for c in children if is_prose(element_text(c))]
-        own_text = (node.text or "").strip() or any((c.tail or "").strip() for c in node)
+        own_text = (node.text or "").strip() or any(
+            (c.tail or "").strip() or c.get(LOOSE_TEXT) is not None for c in children)
         others = [c for c in children if element_text(c) and (not prose or c is not prose[0])]
         if len(prose) != 1 or own_text or prose[0].tag not in BLOCK_TAGS or not all(
                 c.tag in BLOCK_TAGS and children.index(c) < children.index(prose[0])
@@ -486,11 +526,21 @@ def _described_lead(tree, follows=lambda node: True) -> str | None:
         return None
     for node in tree.xpath("//body//*[starts-with(normalize-space(text()), $start)]",
                            start=description.strip()[:20]):
-        text = element_text(node)
+        text = _first_line_like(node, prefix)
         if (text_key(text).startswith(prefix) and len(text) <= 1.5 * len(description) + 40
                 and follows(node)):
             return text
     return None
+
+
+def _first_line_like(node, prefix: str) -> str:
+    """The node's text, or its first line when <br> sets it apart and it starts like the
+    description (a block printing the sapo and the story's paragraphs one per line)."""
+    text = element_text(node)
+    lines = element_lines(node) if node.find(".//br") is not None else []
+    if len(lines) > 1 and text_key(lines[0]).startswith(prefix):
+        return lines[0]
+    return text
 
 
 def headline(tree) -> str | None:
@@ -554,9 +604,11 @@ def heading_before(tree, lines: list[str]) -> str | None:
     located = locate(lines[:OPENING_LINES], blocks)
     if not located:
         return None
-    headings = [located[n] for n in sorted(located) if _looks_like_heading(located[n])]
+    headings = [element_text(located[n]) if _looks_like_heading(located[n]) else lines[n]
+                for n in sorted(located)
+                if _looks_like_heading(located[n]) or _bold_line(located[n], lines[n])]
     if headings:
-        return element_text(headings[-1])   # the nearest the body (a banner may open)
+        return headings[-1]                 # the nearest the body (a banner may open)
     first, last = located[min(located)], None
     for node in tree.iter():
         if node is first:
@@ -581,6 +633,15 @@ def _all_bold(node, text: str) -> bool:
     """The block prints nothing but one bold run (<p><strong>Headline</strong></p>)."""
     key = text_key(text)
     return any(text_key(element_text(b)) == key for b in node.iter(*_BOLD))
+
+
+def _bold_line(node, line: str) -> bool:
+    """One of the lines a block sets apart with <br> is a bold run alone, a heading's
+    length, no date and no link ("date<br><b>Headline</b><br><br>story...")."""
+    key = text_key(line)
+    return (2 <= len(line.split()) <= HEADING_MAX_WORDS and not _is_a_date(line)
+            and any(text_key(element_text(b)) == key and b.find(".//a") is None
+                    for b in node.iter(*_BOLD)))
 
 
 _TITLE_LABEL = re.compile(r"(^|[-_ ])(title|headline|heading|header)([-_ ]|$)", re.I)

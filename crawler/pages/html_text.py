@@ -64,6 +64,81 @@ def unwrap_page_forms(tree) -> None:
             form.set("data-vnnews-form", "page")
 
 
+def paragraphs_of_loose_text(tree) -> None:
+    """Text a block prints beside its child blocks, not in one (`<div>text<br><br><table>
+    photo</table><span>text</span><br><br>...</div>`, as older CMSs lay out a whole story
+    in one element), becomes paragraphs: each run of it between two child blocks is
+    wrapped in a <p>. The page prints the same lines (the child blocks broke them there
+    already); every line now sits in a block holding no other, where anchoring looks for
+    paragraphs."""
+    page = tree.getroottree().getroot()
+    if page.get(_LOOSE_DONE) is not None:
+        return                                 # done already (the page is read once)
+    page.set(_LOOSE_DONE, "")
+    body = tree.find("body")
+    root = body if body is not None else tree
+    holders = _block_holders(root)
+    # Every element holding a block, inline ones too: a <font> or <span> around a story's
+    # paragraphs and tables (as old editors wrote) holds its loose text as a <div> would.
+    for block in [b for b in root.iter() if b in holders]:
+        children = list(block)                 # a list: wrapping moves the inline ones
+        holds_block = [isinstance(c.tag, str) and (c.tag in BLOCK_TAGS or c in holders)
+                       for c in children]
+        _wrap_runs(block, children, holds_block)
+
+
+LOOSE_TEXT = "data-vnnews-loose"     # marks the paragraphs made of a block's loose text
+_LOOSE_DONE = "data-vnnews-loose-done"     # on the page's root: its loose text is wrapped
+
+
+def _block_holders(root) -> set:
+    """Every element holding a block element (one walk up from each block, stopping where
+    an earlier walk passed)."""
+    holders: set = set()
+    for node in root.iter(*BLOCK_TAGS):
+        for ancestor in node.iterancestors():
+            if ancestor in holders:
+                break
+            holders.add(ancestor)
+    return holders
+
+
+def _wrap_runs(block, children: list, holds_block: list[bool]) -> None:
+    runs, before, inline = [], None, []        # (the child block before, inline children)
+    for child, is_block in zip(children, holds_block):
+        if is_block:
+            runs.append((before, inline))
+            before, inline = child, []
+        else:
+            inline.append(child)
+    runs.append((before, inline))
+    for before, inline in runs:
+        text = (block.text if before is None else before.tail) or ""
+        if not text.strip() and not any(_prints_text(node) for node in inline):
+            continue
+        paragraph = block.makeelement("p", {LOOSE_TEXT: ""})
+        paragraph.text = text
+        if before is None:
+            block.text = None
+            block.insert(0, paragraph)
+        else:
+            before.tail = None
+            before.addnext(paragraph)
+        for node in inline:
+            paragraph.append(node)             # its tail moves with it: the run's text
+
+
+def _prints_text(node) -> bool:
+    """The node, or its tail, prints text that is no link's (a lone link beside a block,
+    "Share" above a menu of sharing sites, stays as it was)."""
+    return bool((node.tail or "").strip()) or (
+        isinstance(node.tag, str) and node.tag not in SKIP_TAGS and node.tag != "a"
+        and any(text.strip() for text in node.xpath(_UNLINKED_TEXT)))
+
+
+_UNLINKED_TEXT = ".//text()[not(ancestor::a)]"
+
+
 def _visible_chars(node) -> int:
     """Characters of text, without scripts and styles (a page's inline JSON may outweigh
     its prose)."""

@@ -22,7 +22,7 @@ import re
 from collections import defaultdict
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from crawler.pages.html_text import SUBHEADINGS, element_text
+from crawler.pages.html_text import SUBHEADINGS, element_text, text_key
 
 HEADLINE_MIN_WORDS = 4
 CARDS_MIN = 3
@@ -207,6 +207,22 @@ def _other_headlines(card, block, page_url: str | None, sizes: dict) -> list[str
     own = _own_pages(block, page_url, sizes)
     return [page for page, words in targets(card).items()
             if words >= HEADLINE_MIN_WORDS and _page_key(page, page_url) not in own]
+
+
+def other_story_link_keys(block, page_url: str | None, sizes: dict) -> set[str]:
+    """Keys of the texts of the block's links to other pages of the same site (another
+    story; a download or a source elsewhere is not one)."""
+    own = _own_pages(block, page_url, sizes)
+    host = _page_key(page_url or "", None)[0]
+    keys = set()
+    for link in block.iter("a"):
+        href = (link.get("href") or "").strip()
+        if not href or href.startswith("#"):
+            continue
+        page = _page_key(href, page_url)
+        if page not in own and page[0] == host:
+            keys.add(text_key(element_text(link)))
+    return keys
 
 
 def is_card_headline(block, container, sizes: dict | None = None,

@@ -52,6 +52,7 @@ import stages  # noqa: E402
 # A local server needs no politeness; the naive spider uses the same (naive_spider.py).
 LOCAL = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS": 16,
          "CONCURRENT_REQUESTS_PER_DOMAIN": 8}
+PRERENDER_MAX = 20_000     # articles the page server renders before the runs (~1.1 GB)
 TARGETS = {"ratio_naive": 1.0, "bound_ratio": 0.75, "nontok_share": 0.25}
 
 
@@ -321,7 +322,7 @@ def bench(args, tmp: Path) -> int:
     extra = "" if args.project.resolve() == ROOT else f", our crawl from {args.project}"
     extra += f", our crawl with -s {' -s '.join(args.settings)}" if args.settings else ""
     print(f"vnnews bench: N={args.n} generated articles, {args.workers} tokenizer processes{extra}")
-    with sitegen.serve(args.n, args.seed) as server:
+    with sitegen.serve(args.n, args.seed, prerender=args.n <= PRERENDER_MAX) as server:
         web.base_url = server.base_url
         ctx = Context(args.n, args.workers, server.base_url, tmp, sys.executable,
                       args.project.resolve(), tuple(args.settings))

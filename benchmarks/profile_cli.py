@@ -15,6 +15,9 @@ import time
 
 
 def main() -> int:
+    if len(sys.argv) < 3 or sys.argv[1].startswith("-"):
+        print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)   # the usage line
+        return 2                      # (not a stats file named "--help" in the work tree)
     out, sys.argv = sys.argv[1], ["crawler", *sys.argv[2:]]
     profile = cProfile.Profile(time.process_time)
     code = 0

@@ -31,6 +31,18 @@ def test_generated_web_is_the_same_for_every_run_and_links_every_article():
     assert a.page("/no-such-page-120001.html")[0] == 404
 
 
+def test_a_prerendered_server_serves_the_same_bytes_over_http():
+    """`make bench` renders the pages before the runs, so that its server's CPU does not
+    share the cores with the crawl it measures: what a crawler gets must not change."""
+    from urllib.request import urlopen
+    with sitegen.serve(30, prerender=True) as fast, sitegen.serve(30) as plain:
+        assert len(fast.rendered) == 30
+        for path in (fast.web.url(fast.web.ids()[7]), "/", "/sitemap-0.xml", "/robots.txt"):
+            got = [urlopen(server.base_url + path).read() for server in (fast, plain)]
+            assert got[0] == got[1].replace(plain.base_url.encode(), fast.base_url.encode())
+        assert (fast.web.url(fast.web.ids()[7]), "") in fast.rendered and ("/", "") in fast.rendered
+
+
 def test_bench_runs_the_three_stacks_and_prints_the_contract_last():
     run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_crawl.py"),
                           "--n", "12", "--no-profile"],

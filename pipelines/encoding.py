@@ -362,7 +362,12 @@ def fix_mojibake(text: str) -> str | None:
     fixed = _fix_all(text, trust_weak=False)
     gain = _gain(text, fixed)[0] if fixed != text else -1
     foreign = any(c.isalpha() and c not in _ALPHABET for c in set(fixed) - set(text))
-    return fixed if gain > 0 or (gain == 0 and not foreign) else None  # "ĐT:" gains no syllable
+    # C1 controls in the sequences ("Heâ\x80\x99s" for "He’s", a page's UTF-8 read as
+    # latin-1 before it was saved) prove the misreading: no text types them. Then letters
+    # of other languages ("FaÃ§ade" for "Façade") are the text's own.
+    cleared = len(_CONTROL.findall(fixed)) < len(_CONTROL.findall(text))
+    # gain 0: "ĐT:" (a phone label) gains no syllable
+    return fixed if gain > 0 or (gain == 0 and (not foreign or cleared)) else None
 
 
 # ---- windows-1258 read as windows-1252 ------------------------------------------------------

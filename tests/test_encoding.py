@@ -274,6 +274,16 @@ def test_fix_mojibake(broken, fixed):
     assert fix_mojibake(broken) == fixed
 
 
+def test_utf8_read_as_latin1_with_c1_controls_is_repaired_foreign_letters_and_all():
+    """A page saved after its UTF-8 was read as latin-1 prints "Heâ\x80\x99s" for "He’s":
+    the C1 controls prove the misreading (no text types them), so the page is repaired,
+    other languages' letters included ("FaÃ§ade"), instead of refused as garbage."""
+    broken = "Heâ\x80\x99s back at the FaÃ§ade cafÃ©, and he doesnâ\x80\x99t know why."
+    assert fix_mojibake(broken) == "He’s back at the Façade café, and he doesn’t know why."
+    text = ("Heâ\x80\x99s a tattooed bad-boy with a bad attitude to match. " * 8)
+    assert repair_text(text) == (text.replace("â\x80\x99", "’"), "utf8-as-cp1252")
+
+
 @pytest.mark.parametrize("text", [
     "ĐÃ\xa0KÝ KẾT", "GIÁ XĂNG “GIẢM”", "Ô»", "Hôm nay… “Ừ”", "Ê–Ô—",
     "Ðà Nẵng", "naïve café", "Ông Ân Ân",

@@ -1339,3 +1339,111 @@ def test_a_story_wrapped_in_font_around_its_photo_tables_keeps_every_paragraph()
     lines = extract_article(page, "https://baoa.vn/suc-khoe/chat-doc-12345.html").text
     for paragraph in SECTIONED[1:]:
         assert paragraph in lines.splitlines()
+
+
+# -- second review of the older-CMS reading ------------------------------------------------
+_PRICES = [
+    "Chiều nay, liên Bộ Công Thương - Tài chính điều chỉnh giá bán lẻ xăng dầu trong nước, "
+    "theo đó giá xăng RON 95 tăng thêm 500 đồng mỗi lít so với kỳ điều hành trước.",
+    "Đây là lần tăng thứ ba liên tiếp kể từ đầu tháng, khiến giá xăng RON 95 vượt mốc "
+    "25.000 đồng một lít, mức cao nhất trong vòng một năm qua tại thị trường trong nước.",
+    "Theo cơ quan điều hành, giá xăng dầu thế giới tăng mạnh trong những ngày gần đây do lo "
+    "ngại nguồn cung bị gián đoạn ở khu vực Trung Đông và nhu cầu phục hồi.",
+    "Liên Bộ cũng quyết định không trích lập và không chi sử dụng Quỹ bình ổn giá xăng dầu "
+    "đối với tất cả các mặt hàng trong kỳ điều hành lần này.",
+]
+_PRICE_URL = "https://baoa.vn/kinh-te/gia-xang-tang-12345.html"
+
+
+def _price_page(story: str) -> str:
+    return ("<html><head><title>Giá xăng tăng lần thứ ba liên tiếp</title></head><body>"
+            "<div id='menu'><a href='/'>Trang chủ</a> <a href='/kinh-te/'>Kinh tế</a></div>"
+            "<div id='main'><h1>Giá xăng tăng lần thứ ba liên tiếp</h1>"
+            f"<div class='content'>{story}</div></div></body></html>")
+
+
+@pytest.mark.parametrize("html", [
+    "<p>Hello <span>world<div>B</div>tail in span</span> after span</p>",
+    "<table><tr><td>Sáng nay, <font face=Arial>Bộ Y tế cho biết<div class=ad></div>số ca "
+    "mắc giảm</font> mạnh.</td></tr></table>",
+    "<div><a href='/x'>Đọc thêm <div><img src=a.jpg></div> tin này</a> nữa</div>",
+    "<div>Text before <b>bold <p>para</p></b> after</div>",
+    "<div>intro<font>first<div>X</div>mid<div>Y</div>last</font>outro<div>Z</div></div>",
+])
+def test_wrapping_loose_text_never_changes_the_lines_a_page_prints(html):
+    """An inline element holding a block (<font>, <span>, <a>) is no line break: its
+    first and last runs join the text around it, so only runs between two of its blocks
+    are its own paragraphs (the story once lost its opening words in a table cell)."""
+    from crawler.pages.html_text import element_lines, paragraphs_of_loose_text
+    tree = parse_html(f"<html><body>{html}</body></html>")
+    before = element_lines(tree.find("body"))
+    paragraphs_of_loose_text(tree)
+    assert element_lines(tree.find("body")) == before
+
+
+def test_a_story_in_a_font_in_a_table_cell_keeps_its_opening_words():
+    story = (f"Sáng nay, <b>UBND thành phố Hà Nội</b> <font face='Arial'>{_PRICES[0]}<br><br>"
+             f"{_PRICES[1]}<br><br><div align='center'><img src='/cau.jpg'></div>"
+             f"{_PRICES[2]}<br><br>{_PRICES[3]}<br><br><b>Minh Anh</b></font>")
+    page = ("<html><head><title>Giá xăng tăng</title></head><body><table><tr><td class='menu'>"
+            "<a href='/'>Trang chủ</a> | <a href='/kinh-te/'>Kinh tế</a></td></tr></table>"
+            "<table width='680'><tr><td><h1>Giá xăng tăng</h1></td></tr><tr><td>"
+            f"{story}</td></tr></table></body></html>")
+    lines = extract_article(page, _PRICE_URL).text.splitlines()
+    assert lines[0] == "Sáng nay, UBND thành phố Hà Nội " + _PRICES[0]
+    assert lines[-1] == _PRICES[3]
+
+
+def test_a_capitalised_list_title_is_no_byline():
+    """ "TIN TỨC KHÁC" above a list of related links is the list's title (not in the text)
+    and no author, though capitalised like a name; names stay names."""
+    from crawler.pages.bylines import looks_like_byline
+    related = "<ul>" + "".join(f"<li><a href='/kinh-te/tin-{k}-45{k}.html'>{h}</a></li>"
+                               for k, h in enumerate(_HEADLINES)) + "</ul>"
+    article = extract_article(_price_page(body(*_PRICES) + "<div>TIN TỨC KHÁC</div>"
+                                          + related), _PRICE_URL)
+    assert article.author is None and "TIN TỨC KHÁC" not in article.text
+    for title in ("Bài Viết Khác", "Video Khác", "Tin Cùng Mục", "CÁC TIN ĐÃ ĐƯA"):
+        assert not looks_like_byline(title)
+    for name in ("Minh Anh", "NGUYỄN VĂN A", "Nguyễn Thị Liên", "Theo TTXVN"):
+        assert looks_like_byline(name)
+
+
+@pytest.mark.parametrize("last", ["Theo Báo Chính phủ", "(Theo Dân trí)", "Nguồn: TTXVN",
+                                  "Giá dầu diesel giữ nguyên.", "Tin, ảnh: Minh Anh"])
+def test_the_storys_last_short_line_before_a_list_stays(last):
+    """The last <br> line of a story's block just before a list of links is the list's
+    title only when it names a list: a source credit or a short last sentence stays."""
+    related = "<ul>" + "".join(f"<li><a href='/kinh-te/tin-{k}-45{k}.html'>{h}</a></li>"
+                               for k, h in enumerate(_HEADLINES)) + "</ul>"
+    story = "<br><br>\n".join(_PRICES) + f"<br><br>\n{last}\n{related}"
+    lines = extract_article(_price_page(story), _PRICE_URL).text.splitlines()
+    assert lines[-1] == last
+
+
+def test_a_linked_byline_and_unlinked_lines_equal_to_a_tag_stay():
+    """Only a line that is one link alone, a headline's length, to another story goes: a
+    byline linking the author's page is the author; a subheading whose words a tag link
+    inside another line also prints stays; links to files (a plan's PDF) stay."""
+    story = ("<br><br>\n".join(_PRICES[:2]) + "<br><br>\n<b>Chương trình <a href='/tag/"
+             "gia-xang-dau.html'>giá xăng dầu</a></b><br><br>\nGiá xăng dầu<br><br>\n"
+             + "<br><br>\n".join(_PRICES[2:]) + "<br><br>\nToàn văn quyết định:<br>\n"
+             "<a href='/Uploads/files/2024/quyet-dinh-15-QD-BCT.pdf'>Quyết định số 15/QĐ-BCT "
+             "ngày 12/3/2024 của Bộ Công Thương</a><br><br>\n"
+             "<a href='/tac-gia/minh-anh.html'>Minh Anh</a>")
+    article = extract_article(_price_page(story), _PRICE_URL)
+    lines = article.text.splitlines()
+    assert "Giá xăng dầu" in lines
+    assert any(line.startswith("Quyết định số 15/QĐ-BCT") for line in lines)
+    assert article.author == "Minh Anh"
+
+
+def test_the_generic_reading_leaves_the_tree_as_it_was_given():
+    """generic.body reads the tree it is given: the loose-text paragraphs are made once,
+    by the page reader, and only for pages no site rules read (a site's selectors were
+    written for the page as served)."""
+    from crawler.pages.html_text import LOOSE_TEXT
+    html = _price_page("<br><br>".join(_PRICES) + "<div><img src='/a.jpg'></div>Minh Anh")
+    tree = parse_html(html)
+    generic.body(html, _PRICE_URL, tree)
+    assert tree.find(f".//*[@{LOOSE_TEXT}]") is None

@@ -13,11 +13,11 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from os.path import commonprefix
 
-from crawler.pages.bylines import looks_like_byline
+from crawler.pages.bylines import looks_like_byline, names_a_list
 from crawler.pages.html_text import (BLOCK_TAGS, LOOSE_TEXT, SKIP_TAGS, SUBHEADINGS,
                                      element_lines, element_text, text_key)
 from crawler.pages.link_lists import (card_lists, in_link_list, is_card_teaser,
-                                      other_story_link_keys)
+                                      story_link_lines)
 
 CONTAINER_SHARE = 0.8        # the container holds this share of the located text
 PREFIX_CHARS = 15            # a line and a block sharing this many key chars are one...
@@ -251,13 +251,13 @@ HEADLINE_MIN_CHARS = 12
 
 
 def link_lines(located: dict[int, object], lines: list[str], page_url: str | None) -> set:
-    """Lines a <br> block prints that are all one link's text, to another page of the
-    site: the related stories an older CMS sets under the story in its paragraph (">> Headline<br>"),
-    as a list of links is in a newer one."""
+    """Lines a <br> block prints that are each one link to another story of the site (see
+    link_lists.story_link_lines): the related stories an older CMS sets under the story in
+    its paragraph (">> Headline<br>"), as a list of links is in a newer one."""
     links, sizes, found = {}, {}, set()
     for n, block in located.items():
         if block not in links:            # (a <br> block prints many lines: read it once)
-            links[block] = (other_story_link_keys(block, page_url, sizes), text_key(
+            links[block] = (story_link_lines(block, page_url, sizes), text_key(
                 element_text(block))) if block.find(".//br") is not None else None
         if links[block] is None:
             continue
@@ -303,13 +303,15 @@ def _list_title(text: str) -> bool:
 
 
 def list_title_lines(located: dict[int, object], lines: list[str], before_lists: set) -> set:
-    """Lines that are the last <br> line of a block just before a list, a title's length:
-    the list's title printed in the story's block ("...last sentence.<br><br>TIN KHÁC")."""
+    """Lines that are the last <br> line of a block just before a list and name a list:
+    the list's title printed in the story's block ("...last sentence.<br><br>TIN KHÁC"; a
+    source credit or a short last sentence there is the story's)."""
     last_keys = {}
     for block in before_lists:
         if block.find(".//br") is not None:
             last = element_lines(block)[-1:]
-            last_keys[block] = text_key(last[0]) if last and _list_title(last[0]) else None
+            last_keys[block] = text_key(last[0]) if last and _list_title(last[0]) \
+                and names_a_list(last[0]) else None
     return {n for n, block in located.items()
             if last_keys.get(block) and text_key(lines[n]) == last_keys[block]}
 

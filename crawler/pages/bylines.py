@@ -22,16 +22,34 @@ _PUBLISHER_WORDS = re.compile(r"(^|\s)(báo|online|news|corp|tạp chí|đài|c�
                               r"truyền hình|media|jsc)(\s|$)", re.I)
 MAX_NAME_WORDS = 5
 _LIST_TITLES = frozenset(line_key(title) for title in BLOCK_HEADINGS)
+# Words of a list's title that no Vietnamese name uses ("TIN TỨC KHÁC", "Bài Viết Khác",
+# "Video Khác", "CÁC TIN ĐÃ ĐƯA"; "Liên", "Quan" alone are names, "liên quan" is not).
+_LIST_WORDS = frozenset("tin bài khác video clip xem đọc thêm".split())
+_LIST_PHRASES = re.compile(r"\b(liên quan|chuyên mục|cùng mục|đã đưa|nổi bật|tiêu điểm|mới nhất)\b")
+
+
+def names_a_list(text: str) -> bool:
+    """The text is, or reads as, the title of a list of stories ("Tin khác", "TIN TỨC
+    KHÁC", "Bài viết liên quan")."""
+    key = line_key(text)
+    if key in _LIST_TITLES:
+        return True
+    if ":" in text or _CREDIT_LEAD.match(text.strip()):
+        return False            # a credit ("Tin, ảnh: Minh Anh", "Tin và ảnh Minh Anh")
+    return bool(_LIST_WORDS & set(key.split())) or bool(_LIST_PHRASES.search(key))
+
+
+_CREDIT_LEAD = re.compile(r"(tin|bài|ảnh)\s*(,|và|-|/|&)\s*(ảnh|bài|tin)\b", re.I)
 MAX_BYLINE_CHARS = 80
 
 
 def looks_like_byline(line: str) -> bool:
     """Names only: 1-5 capitalised words per name, a trailing "(credit)" allowed; no list's
-    title ("TIN KHÁC", "Tin Liên Quan" are capitalised like names)."""
+    title ("TIN TỨC KHÁC", "Tin Liên Quan" are capitalised like names)."""
     text = _LEAD_IN.sub("", _CREDIT.sub("", line.strip()))
     if not text or len(line) > MAX_BYLINE_CHARS or re.search(r"\d|:|[.!?;]$", text):
         return False
-    if line_key(text) in _LIST_TITLES:
+    if names_a_list(text):
         return False
     names = [n for n in _NAME_SEP.split(text) if n]
     return bool(names) and all(_is_name(n) for n in names)

@@ -15,8 +15,7 @@ from crawler.pages.dates import is_date_line
 from crawler.pages.embedded import embedded_body
 from crawler.pages.bylines import looks_like_byline
 from crawler.pages.html_text import (BLOCK_TAGS, LOOSE_TEXT, SKIP_TAGS, element_lines,
-                                     element_text, paragraphs_of_loose_text, remove_element,
-                                     text_key, word_count)
+                                     element_text, remove_element, text_key, word_count)
 from crawler.pages.link_lists import is_card_headline, is_card_teaser
 from crawler.pages.metadata import meta
 
@@ -32,11 +31,11 @@ def body(html: str, url: str, tree=None) -> Anchored:
     and comment separation as a user of trafilatura gets them); anchored to the page's own
     tree when given (see anchor). When that gives fewer than RESCUE_WORDS words of
     sentences that are no other story's teaser, the page's names may have misled
-    trafilatura: see rescued."""
+    trafilatura: see rescued. (ArticlePage hands it the page's tree with its loose text
+    made paragraphs, html_text.paragraphs_of_loose_text, when no site rules read it.)"""
     text = trafilatura_text(html, url)
     if tree is None:
         return Anchored([cell for line in text.splitlines() for cell in table_row(line.strip())])
-    paragraphs_of_loose_text(tree)
     found = anchored(text, tree, url)
     if story_words(found, url) >= RESCUE_WORDS:
         return _visible(found, tree, url)

@@ -69,26 +69,23 @@ def paragraphs_of_loose_text(tree) -> None:
     photo</table><span>text</span><br><br>...</div>`, as older CMSs lay out a whole story
     in one element), becomes paragraphs: each run of it between two child blocks is
     wrapped in a <p>. The page prints the same lines (the child blocks broke them there
-    already); every line now sits in a block holding no other, where anchoring looks for
+    already); most lines now sit in a block holding no other, where anchoring looks for
     paragraphs."""
-    page = tree.getroottree().getroot()
-    if page.get(_LOOSE_DONE) is not None:
-        return                                 # done already (the page is read once)
-    page.set(_LOOSE_DONE, "")
     body = tree.find("body")
     root = body if body is not None else tree
     holders = _block_holders(root)
     # Every element holding a block, inline ones too: a <font> or <span> around a story's
     # paragraphs and tables (as old editors wrote) holds its loose text as a <div> would.
-    for block in [b for b in root.iter() if b in holders]:
-        children = list(block)                 # a list: wrapping moves the inline ones
-        holds_block = [isinstance(c.tag, str) and (c.tag in BLOCK_TAGS or c in holders)
-                       for c in children]
-        _wrap_runs(block, children, holds_block)
+    # Only block children break a run: an inline one's text runs on from its parent's, so
+    # an inline holder's first and last runs are not its own to wrap.
+    for holder in [node for node in root.iter() if node in holders]:
+        children = list(holder)                # a list: wrapping moves the inline ones
+        breaks = [isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in children]
+        _wrap_runs(holder, children, breaks,
+                   edges=holder is root or holder.tag in BLOCK_TAGS)
 
 
 LOOSE_TEXT = "data-vnnews-loose"     # marks the paragraphs made of a block's loose text
-_LOOSE_DONE = "data-vnnews-loose-done"     # on the page's root: its loose text is wrapped
 
 
 def _block_holders(root) -> set:
@@ -103,15 +100,19 @@ def _block_holders(root) -> set:
     return holders
 
 
-def _wrap_runs(block, children: list, holds_block: list[bool]) -> None:
+def _wrap_runs(block, children: list, breaks: list[bool], edges: bool) -> None:
+    """Wrap each run of the block's text and inline children between two of its block
+    children (`breaks`), and, with `edges`, the runs before the first and after the last."""
     runs, before, inline = [], None, []        # (the child block before, inline children)
-    for child, is_block in zip(children, holds_block):
+    for child, is_block in zip(children, breaks):
         if is_block:
             runs.append((before, inline))
             before, inline = child, []
         else:
             inline.append(child)
     runs.append((before, inline))
+    if not edges:
+        runs = [(b, i) for b, i in runs[:-1] if b is not None]
     for before, inline in runs:
         text = (block.text if before is None else before.tail) or ""
         if not text.strip() and not any(_prints_text(node) for node in inline):

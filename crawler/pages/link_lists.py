@@ -22,7 +22,9 @@ import re
 from collections import defaultdict
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from crawler.pages.html_text import SUBHEADINGS, element_text, text_key
+from crawler.pages.bylines import looks_like_byline
+from crawler.pages.html_text import BLOCK_TAGS, SUBHEADINGS, element_text, text_key
+from crawler.pages.urls import is_file
 
 HEADLINE_MIN_WORDS = 4
 CARDS_MIN = 3
@@ -209,20 +211,43 @@ def _other_headlines(card, block, page_url: str | None, sizes: dict) -> list[str
             if words >= HEADLINE_MIN_WORDS and _page_key(page, page_url) not in own]
 
 
-def other_story_link_keys(block, page_url: str | None, sizes: dict) -> set[str]:
-    """Keys of the texts of the block's links to other pages of the same site (another
-    story; a download or a source elsewhere is not one)."""
+def story_link_lines(block, page_url: str | None, sizes: dict) -> set[str]:
+    """Keys of the lines of a <br> block that are each one link, alone on its line, to
+    another story of the site: a headline's length, no byline (an author's page), no file
+    (a plan's PDF), no link inside a line of text (a tag)."""
     own = _own_pages(block, page_url, sizes)
     host = _page_key(page_url or "", None)[0]
     keys = set()
     for link in block.iter("a"):
         href = (link.get("href") or "").strip()
-        if not href or href.startswith("#"):
+        text = element_text(link)
+        if (not href or href.startswith("#") or len(text.split()) < HEADLINE_MIN_WORDS
+                or looks_like_byline(text) or is_file(href)
+                or not _alone_on_its_line(link)):
             continue
         page = _page_key(href, page_url)
         if page not in own and page[0] == host:
-            keys.add(text_key(element_text(link)))
+            keys.add(text_key(text))
     return keys
+
+
+def _alone_on_its_line(link) -> bool:
+    """Nothing but whitespace between the link (or the bold or span wrapping only it) and
+    the <br> or block edge on either side."""
+    node = link
+    while True:
+        parent = node.getparent()
+        if parent is None or parent.tag in BLOCK_TAGS or len(parent) != 1 \
+                or (parent.text or "").strip() or (node.tail or "").strip():
+            break
+        node = parent
+    before, after = node.getprevious(), node.getnext()
+    if (node.tail or "").strip() or (after is not None and after.tag != "br"):
+        return False
+    if before is None:
+        parent = node.getparent()
+        return parent is None or not (parent.text or "").strip()
+    return before.tag == "br" and not (before.tail or "").strip()
 
 
 def is_card_headline(block, container, sizes: dict | None = None,

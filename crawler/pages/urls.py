@@ -66,6 +66,11 @@ def query_id(query: str) -> bool:
     return False
 
 
+def is_file(url: str) -> bool:
+    """The URL names a file (a PDF, an image, a feed), not a page."""
+    return bool(_FILE.search(urlsplit(url).path))
+
+
 def never_article(url: str, site: Site) -> bool:
     """Denied by the site, a tag/author/search/video page, or a file."""
     path = urlsplit(url).path

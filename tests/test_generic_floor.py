@@ -1294,7 +1294,19 @@ def test_lines_of_one_block_keep_their_order_around_a_piece_not_located():
     order = {node: i for i, node in enumerate(tree.find("body").iter())}
     placed = anchor.merge(lines, {0: first, 2: first, 3: second}, order,
                           anchor.leaf_blocks(tree))
-    assert [line for _, line in placed] == lines
+    assert [line for _, line, _ in placed] == lines
+    assert [node for _, _, node in placed] == [first, None, first, second]
+
+
+def test_every_line_of_a_br_block_knows_its_element():
+    """Each line anchored in a <br> block names that block (what tells a card's teaser
+    from the story's own sentence), not only the block's first line."""
+    from crawler.pages import anchor
+    tree = parse_html("<html><body><div><p>" + "<br>".join(SECTIONED) + "</p></div>"
+                      "</body></html>")
+    found = anchor.anchor(SECTIONED, tree)
+    assert found.lines == SECTIONED
+    assert found.nodes == [next(tree.iter("p"))] * len(SECTIONED)
 
 
 def test_the_described_lead_is_the_first_line_of_a_block_printing_the_story():
@@ -1447,3 +1459,26 @@ def test_the_generic_reading_leaves_the_tree_as_it_was_given():
     tree = parse_html(html)
     generic.body(html, _PRICE_URL, tree)
     assert tree.find(f".//*[@{LOOSE_TEXT}]") is None
+
+
+def _flat_list(intro: str = "") -> str:
+    items = "".join(f"<h3><a href='/xa-hoi/tin-{k}-12345{k}.html'>{h}</a></h3><p>{p}</p>"
+                    for k, (h, p) in enumerate(zip(_HEADLINES * 2, (SECTIONED[0], *_PRICES,
+                                                                     SECTIONED[2], SECTIONED[3]))))
+    return ("<html><head><title>Xã hội - Báo Tỉnh</title></head><body><div id='menu'>"
+            "<a href='/'>Trang chủ</a> | <a href='/xa-hoi/'>Xã hội</a></div><div id='main'>"
+            f"<div class='list'><h1>Xã hội</h1>{intro}{items}</div></div></body></html>")
+
+
+def test_a_listing_laid_out_flat_is_no_article():
+    """A section page printing headline links and their teasers one after the other, no
+    card markup: every sentence is another story's teaser, so it is a listing, not an
+    article; one sentence of the page's own (an article whose sections head with links)
+    keeps it an article."""
+    from crawler.pages import NoArticle
+    with pytest.raises(NoArticle, match="teasers"):
+        extract_article(_flat_list(), "https://baoa.vn/xa-hoi/")
+    own = ("<p>Sở Nội vụ tỉnh vừa công bố danh sách các đơn vị có thành tích xuất sắc trong "
+           "năm, kèm theo nhiều phần thưởng cho cán bộ, công chức và người lao động.</p>")
+    article = extract_article(_flat_list(own), "https://baoa.vn/xa-hoi/")
+    assert article.text

@@ -36,6 +36,7 @@ class Anchored:
     positions: list[float] = field(default_factory=list)
     order: dict = field(default_factory=dict)
     opening: list = field(default_factory=list)   # (block, line) of the first located lines
+    nodes: list = field(default_factory=list)     # each line's element (None: not placed at one)
 
     def start(self, title: str | None = None):
         """The block printing the body's first line that is not the headline."""
@@ -87,8 +88,8 @@ def anchor(lines: list[str], tree, known: dict[int, object] | None = None,
     placed = merge(kept, located, order, blocks, skipped)
     opening = sorted(((b, kept[i]) for i, b in located.items() if b in order),
                      key=lambda pair: order[pair[0]])[:OPENING_LINES]
-    return Anchored([line for _, line in placed], container, [p for p, _ in placed], order,
-                    opening)
+    return Anchored([line for _, line, _ in placed], container, [p for p, _, _ in placed],
+                    order, opening, [node for _, _, node in placed])
 
 
 OPENING_LINES = 3
@@ -380,9 +381,10 @@ def _next_element(node):
 
 def merge(lines: list[str], located: dict[int, object], order: dict, blocks: list,
           link_lists: set = frozenset()) -> list[tuple]:
-    """(position, line) in page order: located lines inside the container (`order`: its
-    elements' document order), unlocated ones where they stood, and the container's
-    headings between the first and the last located line (none of `link_lists`)."""
+    """(position, line, element) in page order: located lines inside the container
+    (`order`: its elements' document order), unlocated ones where they stood (element
+    None), and the container's headings between the first and the last located line (none
+    of `link_lists`)."""
     placed, position = [], -1.0
     first_inside = min((n for n, b in located.items() if b in order), default=len(lines))
     last_inside = max((n for n, b in located.items() if b in order), default=-1)
@@ -407,7 +409,7 @@ def merge(lines: list[str], located: dict[int, object], order: dict, blocks: lis
             position = order[block]
         if block is not None:
             previous = block
-        placed.append((position, printed(block, line, texts)))
+        placed.append((position, printed(block, line, texts), block))
     inside = [order[b] for b in located.values() if b in order]
     if inside:
         first, last = min(inside), max(inside)
@@ -415,7 +417,7 @@ def merge(lines: list[str], located: dict[int, object], order: dict, blocks: lis
         opening = opening_heading(blocks, order, first)
         inside_blocks = [b for b in blocks if b in order]
         container = next(iter(order))           # order: the container's elements, from it
-        placed += [(order[h], element_text(h)) for i, h in enumerate(inside_blocks)
+        placed += [(order[h], element_text(h), h) for i, h in enumerate(inside_blocks)
                    if h not in taken and (first < order[h] < last or h is opening)
                    and h not in link_lists and is_heading(h, container)
                    and heads_text(inside_blocks, i, taken, container)]
@@ -481,7 +483,7 @@ def closing_byline(blocks: list, order: dict, last: int) -> list[tuple]:
     after = (b for b in blocks if order.get(b, -1) > last and element_text(b))
     block = next(after, None)
     text = element_text(block) if block is not None else ""
-    return [(order[block], text)] if text and looks_like_byline(text) else []
+    return [(order[block], text, block)] if text and looks_like_byline(text) else []
 
 
 def heads_text(blocks: list, i: int, taken: set, container=None) -> bool:

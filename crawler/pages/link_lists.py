@@ -198,6 +198,15 @@ def _lead_of_box(box, block, page_url: str | None, sizes: dict) -> bool:
     return len(rows) >= BOX_LIST_MIN and all(_mostly_link(child) for child in after)
 
 
+def after_a_headline_row(block, page_url: str | None, sizes: dict) -> bool:
+    """The block follows, in its parent, a block that is mostly the headline of one other
+    page (a teaser in a flat list: `<h3><a>headline</a></h3><p>teaser</p>` repeated)."""
+    before = block.getprevious()
+    while before is not None and not element_text(before):
+        before = before.getprevious()
+    return before is not None and _headline_row(before, page_url, sizes)
+
+
 def _headline_row(node, page_url: str | None, sizes: dict) -> bool:
     """A block that is mostly the headline of one other page."""
     headlines = _other_headlines(node, node, page_url, sizes)

@@ -1482,3 +1482,20 @@ def test_a_listing_laid_out_flat_is_no_article():
            "năm, kèm theo nhiều phần thưởng cho cán bộ, công chức và người lao động.</p>")
     article = extract_article(_flat_list(own), "https://baoa.vn/xa-hoi/")
     assert article.text
+
+
+def test_a_line_running_several_headline_links_together_goes():
+    """trafilatura may return a box of other stories as one line no block prints ("TIN MỚI
+    Headline(26/12) Headline(26/12) ..."); made mostly of the page's headline links, it is
+    no article text. A sentence of the story that names one headline stays."""
+    from crawler.pages import anchor
+    box = ("<div><div>TIN MỚI</div><div>" + "".join(
+        f"<div><div><a href='/pages/2012/tin-{k}-88{k}.aspx'>{h}</a><span>(26/12)</span>"
+        "</div></div>" for k, h in enumerate(_HEADLINES)) + "</div></div>")
+    page = ("<html><body><div><h1>Giá xăng tăng</h1><div>" + body(*_PRICES) + "</div>"
+            f"{box}</div></body></html>")
+    run = "TIN MỚI " + " ".join(f"{h}(26/12)" for h in _HEADLINES)
+    quoting = (f"Bài “{_HEADLINES[0]}” đăng hôm qua đã được nhiều bạn đọc chia sẻ, kèm theo "
+               "nhiều ý kiến về giá cả hàng hóa trong những ngày gần đây.")
+    found = anchor.anchor([*_PRICES, quoting, run], parse_html(page), page_url=_PRICE_URL)
+    assert found.lines == [*_PRICES, quoting]

@@ -27,8 +27,10 @@ def test_scrambled_pages_keep_their_text_dates_sections_and_main_lists(capsys):
     last = capsys.readouterr().out.strip().splitlines()[-1]
     figures = dict(part.split("=") for part in last.split()[1:])
     assert int(figures["pages"]) >= 25 and int(figures["listings"]) >= 40
-    assert float(figures["scrambled_f1"]) >= 0.975      # 0.972 -> 0.980 (eighth session)
-    assert float(figures["scrambled_min"]) >= 0.7       # 0.492 -> 0.772: a box's lead card
+    # 0.972 -> 0.980 (eighth session) -> 0.985 (ninth: a line running the page's headline
+    # links together, a box of stories trafilatura printed as one line, goes)
+    assert float(figures["scrambled_f1"]) >= 0.98
+    assert float(figures["scrambled_min"]) >= 0.8       # 0.492 -> 0.772 -> 0.865
     assert float(figures["scrambled_when"]) >= 0.9
     assert float(figures["scrambled_category"]) >= 0.8
     assert float(figures["scrambled_links_recall_min"]) >= 0.95
@@ -52,7 +54,7 @@ def test_scrambled_pages_keep_their_text_dates_sections_and_main_lists(capsys):
     assert float(figures["misnamed_links_main_recall_mean"]) >= 0.86
     assert int(figures["misnamed_links_main_below_095"]) <= 18
     # each article printed as an older CMS would (<br><br> for <p>; <div> paragraphs and no
-    # HTML5 tags; each with its names scrambled too): 0.974, lowest 0.710, trafilatura
+    # HTML5 tags; each with its names scrambled too): 0.977, lowest 0.710, trafilatura
     # 0.850 (ninth session; before, pages at 0.000 and three below trafilatura: a block's
     # loose text was no paragraph, and a reading of other stories' teasers stood)
     assert int(figures["oldmarkup"]) >= 100 and float(figures["oldmarkup_f1"]) >= 0.97

@@ -16,8 +16,8 @@ from os.path import commonprefix
 from crawler.pages.bylines import looks_like_byline, names_a_list
 from crawler.pages.html_text import (BLOCK_TAGS, LOOSE_TEXT, SKIP_TAGS, SUBHEADINGS,
                                      element_lines, element_text, text_key)
-from crawler.pages.link_lists import (card_lists, in_link_list, is_card_teaser,
-                                      story_link_lines)
+from crawler.pages.link_lists import (card_lists, headline_keys, in_link_list,
+                                      is_card_teaser, story_link_lines)
 
 CONTAINER_SHARE = 0.8        # the container holds this share of the located text
 PREFIX_CHARS = 15            # a line and a block sharing this many key chars are one...
@@ -68,7 +68,9 @@ def anchor(lines: list[str], tree, known: dict[int, object] | None = None,
     if container is None:
         return Anchored(lines)
     order = {node: i for i, node in enumerate(container.iter())}
-    navigation = navigation_keys(tree) if len(located) < len(lines) else set()
+    unlocated = len(located) < len(lines)
+    navigation = navigation_keys(tree) if unlocated else set()
+    headlines_on_page = headline_keys(tree, page_url, {}) if unlocated else set()
     cards = card_lists(container)
     located_blocks = set(located.values())   # a <br> block prints many lines: look once
     listed, before_lists = link_list_blocks(blocks, order, container, cards)
@@ -81,8 +83,9 @@ def anchor(lines: list[str], tree, known: dict[int, object] | None = None,
         located, lines, before_lists)
     lines_kept = [(n, line) for n, line in enumerate(lines) if located.get(n) not in skipped
                   and n not in skipped_lines
-                  and (n in located or not _listed_elsewhere(text_key(line), navigation,
-                                                             headlines))]
+                  and (n in located or not (
+                      _listed_elsewhere(text_key(line), navigation, headlines)
+                      or run_of_headlines(text_key(line), headlines_on_page)))]
     located = {i: located[n] for i, (n, _) in enumerate(lines_kept) if n in located}
     kept = [line for _, line in lines_kept]
     placed = merge(kept, located, order, blocks, skipped)
@@ -238,6 +241,22 @@ LIST_TITLE_MAX_WORDS = 8
 def _listed_elsewhere(key: str, navigation: set[str], headlines: tuple[str, ...]) -> bool:
     """An unlocated line printed only in navigation, or opening with a card's headline."""
     return key in navigation or key.startswith(headlines)
+
+
+def run_of_headlines(key: str, headlines: set[str]) -> bool:
+    """An unlocated line that runs several of the page's headline links together, most of
+    its text ("TIN MỚI Lừa đảo hàng chục tỉ đồng(19/12) Hai con cá lớn dạt vào bờ(19/12)
+    ...": trafilatura's one line for a box of stories, which no single block prints)."""
+    if len(key) < RUN_MIN_CHARS:
+        return False
+    found = [h for h in headlines if h in key]
+    return len(found) >= RUN_MIN_HEADLINES and \
+        sum(map(len, found)) >= RUN_HEADLINE_SHARE * len(key)
+
+
+RUN_MIN_CHARS = 60
+RUN_MIN_HEADLINES = 2
+RUN_HEADLINE_SHARE = 0.5
 
 
 def card_headlines(cards: set) -> tuple[str, ...]:

@@ -220,6 +220,22 @@ def _other_headlines(card, block, page_url: str | None, sizes: dict) -> list[str
             if words >= HEADLINE_MIN_WORDS and _page_key(page, page_url) not in own]
 
 
+def headline_keys(root, page_url: str | None, sizes: dict) -> set[str]:
+    """Keys of the page's headline links: link texts of HEADLINE_MIN_WORDS words or more
+    to pages other than this one."""
+    own = _own_pages(root, page_url, sizes)
+    keys = set()
+    for link in root.iter("a"):
+        href = (link.get("href") or "").strip()
+        if not href or href.startswith(_NOT_A_PAGE):
+            continue
+        text = element_text(link)
+        if len(text.split()) >= HEADLINE_MIN_WORDS and \
+                _page_key(urldefrag(href).url, page_url) not in own:
+            keys.add(text_key(text))
+    return keys
+
+
 def story_link_lines(block, page_url: str | None, sizes: dict) -> set[str]:
     """Keys of the lines of a <br> block that are each one link, alone on its line, to
     another story of the site: a headline's length, no byline (an author's page), no file

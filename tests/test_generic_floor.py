@@ -1461,29 +1461,6 @@ def test_the_generic_reading_leaves_the_tree_as_it_was_given():
     assert tree.find(f".//*[@{LOOSE_TEXT}]") is None
 
 
-def _flat_list(intro: str = "") -> str:
-    items = "".join(f"<h3><a href='/xa-hoi/tin-{k}-12345{k}.html'>{h}</a></h3><p>{p}</p>"
-                    for k, (h, p) in enumerate(zip(_HEADLINES * 2, (SECTIONED[0], *_PRICES,
-                                                                     SECTIONED[2], SECTIONED[3]))))
-    return ("<html><head><title>Xã hội - Báo Tỉnh</title></head><body><div id='menu'>"
-            "<a href='/'>Trang chủ</a> | <a href='/xa-hoi/'>Xã hội</a></div><div id='main'>"
-            f"<div class='list'><h1>Xã hội</h1>{intro}{items}</div></div></body></html>")
-
-
-def test_a_listing_laid_out_flat_is_no_article():
-    """A section page printing headline links and their teasers one after the other, no
-    card markup: every sentence is another story's teaser, so it is a listing, not an
-    article; one sentence of the page's own (an article whose sections head with links)
-    keeps it an article."""
-    from crawler.pages import NoArticle
-    with pytest.raises(NoArticle, match="teasers"):
-        extract_article(_flat_list(), "https://baoa.vn/xa-hoi/")
-    own = ("<p>Sở Nội vụ tỉnh vừa công bố danh sách các đơn vị có thành tích xuất sắc trong "
-           "năm, kèm theo nhiều phần thưởng cho cán bộ, công chức và người lao động.</p>")
-    article = extract_article(_flat_list(own), "https://baoa.vn/xa-hoi/")
-    assert article.text
-
-
 def test_a_line_running_several_headline_links_together_goes():
     """trafilatura may return a box of other stories as one line no block prints ("TIN MỚI
     Headline(26/12) Headline(26/12) ..."); made mostly of the page's headline links, it is
@@ -1499,3 +1476,46 @@ def test_a_line_running_several_headline_links_together_goes():
                "nhiều ý kiến về giá cả hàng hóa trong những ngày gần đây.")
     found = anchor.anchor([*_PRICES, quoting, run], parse_html(page), page_url=_PRICE_URL)
     assert found.lines == [*_PRICES, quoting]
+
+
+def test_a_sentence_naming_other_stories_is_no_run_of_headlines():
+    """The story's own sentence stays though trafilatura's line for it is located in no
+    block (a <time> opening it) and it names two stories by links inside it (links in a
+    sentence are no headline rows), or repeats headline rows' words that overlap (a menu's
+    "Giá vàng hôm nay" inside a box's "Giá vàng hôm nay tăng mạnh": their union counts)."""
+    from crawler.pages import anchor
+    named = ("Như đã đưa tin ở các bài <a href='/kinh-te/gia-vang-tang-manh-phien-sang.html'>"
+             "Giá vàng tăng mạnh ngay phiên sáng nay</a> và <a href='/kinh-te/nguoi-dan-xep-"
+             "hang.html'>Người dân xếp hàng dài mua vàng ở Hà Nội</a>, lượng khách đã tăng gấp "
+             "ba.")
+    repeated = "Lúc này giá vàng hôm nay tăng mạnh, người dân đổ xô đi mua vàng nhẫn ở Hà Nội."
+    page = ("<html><body><div><a href='/chu-de/gia-vang-hom-nay.html'>Giá vàng hôm nay</a>"
+            "</div><div><h1>Trực tiếp: giá vàng</h1><div>" + body(*_PRICES[:2])
+            + f"<p><time>10:30</time> {named}</p><p><time>11:00</time> {repeated}</p>"
+            + body(*_PRICES[2:]) + "</div></div><div><p>Đọc nhiều</p><ul><li><a href='/kinh-"
+            "te/gia-vang-hom-nay-tang-manh.html'>Giá vàng hôm nay tăng mạnh</a></li></ul></div>"
+            "</body></html>")
+    tree = parse_html(page)
+    said = parse_html(f"<p>{named}</p>").find(".//p").text_content()
+    lines = [*_PRICES[:2], "10:30", said, "11:00", repeated, *_PRICES[2:]]
+    found = anchor.anchor(lines, tree, page_url=_PRICE_URL)
+    assert said in found.lines and repeated in found.lines
+
+
+def test_an_article_whose_sections_head_with_topic_links_stays_an_article():
+    """A price report whose every section opens with a heading linking a topic page
+    ("Giá vàng thế giới hôm nay"), one paragraph each: an article, not a listing."""
+    sections = [("gia-vang-the-gioi", "Giá vàng thế giới hôm nay", _PRICES[0]),
+                ("gia-vang-sjc", "Giá vàng miếng SJC hôm nay", _PRICES[1]),
+                ("gia-vang-nhan", "Giá vàng nhẫn trơn hôm nay", _PRICES[2]),
+                ("ty-gia-usd", "Tỷ giá USD hôm nay ở các ngân hàng", _PRICES[3]),
+                ("du-bao", "Dự báo giá vàng tuần tới", SECTIONED[0])]
+    content = "".join(f"<h2><a href='/chu-de/{slug}.html'>{head}</a></h2><p>{text}</p>"
+                      for slug, head, text in sections)
+    page = ("<html><head><title>Giá vàng hôm nay 12/3</title></head><body><div><a href='/'>"
+            "Trang chủ</a></div><div><h1>Giá vàng hôm nay 12/3</h1><div class='content'>"
+            f"{content}<p><strong>Minh Anh</strong></p></div></div></body></html>")
+    article = extract_article(page, "https://baoa.vn/tin-tuc/gia-vang-12345.html")
+    for _, _, text in sections:
+        assert text in article.text.splitlines()
+    assert article.author == "Minh Anh"

@@ -70,7 +70,7 @@ def anchor(lines: list[str], tree, known: dict[int, object] | None = None,
     order = {node: i for i, node in enumerate(container.iter())}
     unlocated = len(located) < len(lines)
     navigation = navigation_keys(tree) if unlocated else set()
-    headlines_on_page = headline_keys(tree, page_url, {}) if unlocated else set()
+    headline_rows = headline_keys(tree, page_url, {}) if unlocated else set()
     cards = card_lists(container)
     located_blocks = set(located.values())   # a <br> block prints many lines: look once
     listed, before_lists = link_list_blocks(blocks, order, container, cards)
@@ -85,7 +85,7 @@ def anchor(lines: list[str], tree, known: dict[int, object] | None = None,
                   and n not in skipped_lines
                   and (n in located or not (
                       _listed_elsewhere(text_key(line), navigation, headlines)
-                      or run_of_headlines(text_key(line), headlines_on_page)))]
+                      or run_of_headlines(line, headline_rows)))]
     located = {i: located[n] for i, (n, _) in enumerate(lines_kept) if n in located}
     kept = [line for _, line in lines_kept]
     placed = merge(kept, located, order, blocks, skipped)
@@ -243,20 +243,29 @@ def _listed_elsewhere(key: str, navigation: set[str], headlines: tuple[str, ...]
     return key in navigation or key.startswith(headlines)
 
 
-def run_of_headlines(key: str, headlines: set[str]) -> bool:
-    """An unlocated line that runs several of the page's headline links together, most of
-    its text ("TIN MỚI Lừa đảo hàng chục tỉ đồng(19/12) Hai con cá lớn dạt vào bờ(19/12)
-    ...": trafilatura's one line for a box of stories, which no single block prints)."""
+def run_of_headlines(line: str, headlines: set[str]) -> bool:
+    """An unlocated line that runs several of the page's headline rows together, most of
+    its text ("TIN MỚI Lừa đảo hàng chục tỉ đồng(19/12) Hai con cá lớn dạt vào
+    bờ(19/12) ...": trafilatura's one line for a box of stories, which no block prints).
+    A sentence must be nearly all headlines: the story may name other stories."""
+    key = text_key(line)
     if len(key) < RUN_MIN_CHARS:
         return False
-    found = [h for h in headlines if h in key]
-    return len(found) >= RUN_MIN_HEADLINES and \
-        sum(map(len, found)) >= RUN_HEADLINE_SHARE * len(key)
+    spans = sorted((at, at + len(h)) for h in headlines if (at := key.find(h)) >= 0)
+    if len(spans) < RUN_MIN_HEADLINES:
+        return False
+    covered, end = 0, 0
+    for start, stop in spans:               # the union of the spans: keys may overlap
+        covered += max(0, stop - max(start, end))
+        end = max(end, stop)
+    share = RUN_SENTENCE_SHARE if is_prose(line) else RUN_HEADLINE_SHARE
+    return covered >= share * len(key)
 
 
 RUN_MIN_CHARS = 60
 RUN_MIN_HEADLINES = 2
 RUN_HEADLINE_SHARE = 0.5
+RUN_SENTENCE_SHARE = 0.8
 
 
 def card_headlines(cards: set) -> tuple[str, ...]:

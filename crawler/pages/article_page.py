@@ -162,14 +162,6 @@ class ArticlePage:
                 return lines, "site-rules"
         return self.generic_body.lines, "generic"
 
-    def _teasers_only(self, n_lines: int) -> str | None:
-        """The reason for a page whose every sentence is another story's teaser."""
-        teasers = generic.teasers_only(self.generic_body, self.url_fetched)
-        if teasers >= LISTING_MIN_TEASERS:
-            return (f"not an article: listing page ({teasers} of {n_lines} lines are other "
-                    "stories' teasers)")
-        return None
-
     @cached_property
     def generic_body(self):
         return generic.body(self.html, self.url_fetched, self.tree)
@@ -333,8 +325,7 @@ class ArticlePage:
         lines, author = split_byline(lines, author, self.publishers)
         if not lines:
             raise NoArticle("not an article: no body text")
-        listing = listing_reason(self.tree, lines, self.url(), self.site) or (
-            how == "generic" and self._teasers_only(len(lines)))
+        listing = listing_reason(self.tree, lines, self.url(), self.site)
         if listing:
             raise NoArticle(listing)
         return Article(
@@ -347,7 +338,6 @@ class ArticlePage:
             fetched_url=self.url_fetched, extraction=how, layout=layout)
 
 
-LISTING_MIN_TEASERS = 5    # teasers, and no sentence of its own: a listing laid out flat
 EDGE_LINES = 2      # a line printing only a date is furniture within this many of either end
 DATE_TEXT_MAX = 80  # characters of a printed date line ("Cập nhật thứ hai, ngày 24/12/12 11:05 tối")
 BODY_PARAGRAPH_WORDS = 30   # a paragraph this long is the body: the dateline is above it

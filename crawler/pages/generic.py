@@ -16,7 +16,7 @@ from crawler.pages.embedded import embedded_body
 from crawler.pages.bylines import looks_like_byline
 from crawler.pages.html_text import (BLOCK_TAGS, LOOSE_TEXT, SKIP_TAGS, element_lines,
                                      element_text, remove_element, text_key, word_count)
-from crawler.pages.link_lists import after_a_headline_row, is_card_headline, is_card_teaser
+from crawler.pages.link_lists import is_card_headline, is_card_teaser
 from crawler.pages.metadata import meta
 
 # Generic words for a standfirst, as whole words of a class or id ("detail-sapo" and
@@ -253,24 +253,6 @@ def story_words(found: Anchored, url: str) -> int:
     sizes: dict = {}
     return sum(len(line.split()) for line, node in zip(found.lines, found.nodes)
                if is_prose(line) and not (node is not None and _in_card(node, found, sizes, url)))
-
-
-def teasers_only(found: Anchored, url: str) -> int:
-    """How many of the reading's sentences are other stories' teasers (in a card, or each
-    right after a block that is another story's headline link: a listing laid out flat),
-    when all of them are; 0 when any sentence is the story's own."""
-    if not found.nodes or found.container is None:
-        return 0
-    sizes: dict = {}
-    teasers = 0
-    for line, node in zip(found.lines, found.nodes):
-        if not is_prose(line):
-            continue
-        if node is None or not (_in_card(node, found, sizes, url)
-                                or after_a_headline_row(node, url, sizes)):
-            return 0
-        teasers += 1
-    return teasers
 
 
 def _in_card(node, found: Anchored, sizes: dict, url: str) -> bool:

@@ -198,15 +198,6 @@ def _lead_of_box(box, block, page_url: str | None, sizes: dict) -> bool:
     return len(rows) >= BOX_LIST_MIN and all(_mostly_link(child) for child in after)
 
 
-def after_a_headline_row(block, page_url: str | None, sizes: dict) -> bool:
-    """The block follows, in its parent, a block that is mostly the headline of one other
-    page (a teaser in a flat list: `<h3><a>headline</a></h3><p>teaser</p>` repeated)."""
-    before = block.getprevious()
-    while before is not None and not element_text(before):
-        before = before.getprevious()
-    return before is not None and _headline_row(before, page_url, sizes)
-
-
 def _headline_row(node, page_url: str | None, sizes: dict) -> bool:
     """A block that is mostly the headline of one other page."""
     headlines = _other_headlines(node, node, page_url, sizes)
@@ -221,8 +212,9 @@ def _other_headlines(card, block, page_url: str | None, sizes: dict) -> list[str
 
 
 def headline_keys(root, page_url: str | None, sizes: dict) -> set[str]:
-    """Keys of the page's headline links: link texts of HEADLINE_MIN_WORDS words or more
-    to pages other than this one."""
+    """Keys of the page's headline rows' links: link texts of HEADLINE_MIN_WORDS words or
+    more to pages other than this one, each most of the block it stands in (a box's list;
+    not a link inside a sentence, which names another story in the story's own words)."""
     own = _own_pages(root, page_url, sizes)
     keys = set()
     for link in root.iter("a"):
@@ -230,10 +222,16 @@ def headline_keys(root, page_url: str | None, sizes: dict) -> set[str]:
         if not href or href.startswith(_NOT_A_PAGE):
             continue
         text = element_text(link)
-        if len(text.split()) >= HEADLINE_MIN_WORDS and \
-                _page_key(urldefrag(href).url, page_url) not in own:
+        if len(text.split()) < HEADLINE_MIN_WORDS or \
+                _page_key(urldefrag(href).url, page_url) in own:
+            continue
+        block = next((a for a in link.iterancestors() if a.tag in BLOCK_TAGS), None)
+        if block is None or len(text) >= ROW_LINK_SHARE * len(element_text(block)):
             keys.add(text_key(text))
     return keys
+
+
+ROW_LINK_SHARE = 0.6     # a headline row: its link and a date, a label, a comment count
 
 
 def story_link_lines(block, page_url: str | None, sizes: dict) -> set[str]:

@@ -427,7 +427,7 @@ def merge(lines: list[str], located: dict[int, object], order: dict, blocks: lis
         if block is not None and block not in order:
             left = 0 <= last_inside < n
             if block not in places:
-                places[block] = prose_place(block)
+                places[block] = _prose_place(block)
             if not (n < first_inside and places[block] and _prose_line(block, line)):
                 continue                   # printed outside the article
             line, block = printed(block, line, texts), None   # the opening: kept where it stood
@@ -467,14 +467,14 @@ def opening_prose(block, line: str) -> bool:
     opening paragraphs, printed outside the element holding most of the text (which may
     even be a comment thread), or a point of the story's highlights (an unlinked list item
     of a sentence's length). Not demonstrably boilerplate, so it stays."""
-    return _prose_line(block, line) and prose_place(block)
+    return _prose_line(block, line) and _prose_place(block)
 
 
 def _prose_line(block, line: str) -> bool:
     return is_prose(line) or _highlight(block, line)
 
 
-def prose_place(block) -> bool:
+def _prose_place(block) -> bool:
     """The block is where a story's prose may stand: few links, not in navigation or a
     figure."""
     return not any(a.tag in OUTSIDE_PROSE for a in block.iterancestors()) \

@@ -15,7 +15,7 @@ from os.path import commonprefix
 
 from crawler.pages.bylines import looks_like_byline, names_a_list
 from crawler.pages.html_text import (BLOCK_TAGS, LOOSE_TEXT, SKIP_TAGS, SUBHEADINGS,
-                                     element_lines, element_text, text_key)
+                                     block_holders, element_lines, element_text, text_key)
 from crawler.pages.link_lists import (card_lists, headline_keys, in_link_list,
                                       is_card_teaser, story_link_lines)
 
@@ -102,12 +102,7 @@ def leaf_blocks(tree) -> list:
     """Block elements holding no other block, in page order (where paragraphs live)."""
     body = tree.find("body")
     root = body if body is not None else tree
-    inner = set()
-    for node in root.iter(*BLOCK_TAGS):
-        for ancestor in node.iterancestors():
-            if ancestor in inner:
-                break
-            inner.add(ancestor)
+    inner = block_holders(root)
     return [n for n in root.iter(*BLOCK_TAGS) if n not in inner and not _skipped(n)]
 
 

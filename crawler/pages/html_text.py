@@ -73,7 +73,7 @@ def paragraphs_of_loose_text(tree) -> None:
     paragraphs."""
     body = tree.find("body")
     root = body if body is not None else tree
-    holders = _block_holders(root)
+    holders = block_holders(root)
     # Every element holding a block, inline ones too: a <font> or <span> around a story's
     # paragraphs and tables (as old editors wrote) holds its loose text as a <div> would.
     # Only block children break a run: an inline one's text runs on from its parent's, so
@@ -88,9 +88,9 @@ def paragraphs_of_loose_text(tree) -> None:
 LOOSE_TEXT = "data-vnnews-loose"     # marks the paragraphs made of a block's loose text
 
 
-def _block_holders(root) -> set:
-    """Every element holding a block element (one walk up from each block, stopping where
-    an earlier walk passed)."""
+def block_holders(root) -> set:
+    """Every element under `root` holding a block element, and `root`'s ancestors (one walk
+    up from each block, stopping where an earlier walk passed)."""
     holders: set = set()
     for node in root.iter(*BLOCK_TAGS):
         for ancestor in node.iterancestors():

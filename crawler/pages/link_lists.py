@@ -244,7 +244,7 @@ def story_link_lines(block, page_url: str | None, sizes: dict) -> set[str]:
     for link in block.iter("a"):
         href = (link.get("href") or "").strip()
         text = element_text(link)
-        if (not href or href.startswith("#") or len(text.split()) < HEADLINE_MIN_WORDS
+        if (not href or href.startswith(_NOT_A_PAGE) or len(text.split()) < HEADLINE_MIN_WORDS
                 or looks_like_byline(text) or is_file(href)
                 or not _alone_on_its_line(link)):
             continue
